@@ -1,0 +1,316 @@
+"""Load the sources, catalogue and gazetteer, and verify every link and excerpt.
+
+    >>> from caucmap.evidence import load_evidence
+    >>> ev = load_evidence()            # the project's own data
+    >>> ev.events[0].citations[0].excerpt in ev.texts[...]  # checked on load
+
+A failure raises :class:`~caucmap.errors.EvidenceError` listing every problem with
+its file, line, entry id and field. YAML is read with a safe loader that keeps dates
+as text, so an impossible date is reported as a field error rather than crashing
+the YAML parser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from caucmap.errors import EvidenceError, Problem
+from caucmap.models import (
+    Actor,
+    Citation,
+    Event,
+    Evidenced,
+    Place,
+    Recognition,
+    Source,
+    WarFeature,
+)
+from caucmap.textmatch import locate
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def project_root() -> Path:
+    """The folder holding seeds/, catalogue/ and geodata/ (``CAUCMAP_ROOT`` overrides)."""
+    env = os.environ.get("CAUCMAP_ROOT")
+    return Path(env) if env else Path(__file__).resolve().parents[2]
+
+
+class _LineDict(dict):
+    """A mapping that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps timestamps as strings and records mapping line numbers."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass
+class _Collector:
+    """Accumulates problems while parsing, so one run reports them all."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def add(self, path: Path, message: str, *, line: int | None = None,
+            entry: str | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(self.rel(path), line, entry, field, message))
+
+    def read_list(self, path: Path, key: str) -> list[dict[str, Any]]:
+        """The list under ``key`` in a YAML file, or [] with a problem recorded."""
+        try:
+            with path.open(encoding="utf-8") as handle:
+                data = yaml.load(handle, Loader=_Loader)  # _Loader derives from SafeLoader
+        except FileNotFoundError:
+            self.add(path, "file is missing")
+            return []
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.add(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                     line=mark.line + 1 if mark else None)
+            return []
+        if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            self.add(path, f"expected a mapping with a list under '{key}'")
+            return []
+        return data[key]
+
+    def parse(self, path: Path, key: str, model: type[M]) -> list[tuple[M, int]]:
+        """Validate each entry of a YAML list into ``model``; keep (record, line)."""
+        out: list[tuple[M, int]] = []
+        seen: set[str] = set()
+        for i, raw in enumerate(self.read_list(path, key)):
+            line = getattr(raw, "line", None)
+            entry = str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
+            try:
+                record = model.model_validate(raw)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    self.add(path, err["msg"], line=line, entry=entry,
+                             field=_field_path(err["loc"]) or None)
+                continue
+            record_id = getattr(record, "id", entry)
+            if record_id in seen:
+                self.add(path, "duplicate id", line=line, entry=record_id, field="id")
+                continue
+            seen.add(record_id)
+            out.append((record, line or 0))
+        return out
+
+
+def _field_path(loc: Iterable[str | int]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+@dataclass(frozen=True, eq=False)
+class Evidence:
+    """The verified evidence base: everything the layers and the UI read.
+
+    Compared and hashed by identity, so caches can key on it.
+    """
+
+    root: Path
+    sources: dict[str, Source]
+    texts: dict[str, str]
+    places: dict[str, Place]
+    actors: dict[str, Actor]
+    events: tuple[Event, ...]
+    recognitions: tuple[Recognition, ...]
+    war: tuple[WarFeature, ...]
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def citation_count(self) -> int:
+        records: list[Evidenced] = [*self.events, *self.recognitions, *self.war]
+        records += [role for actor in self.actors.values() for role in actor.roles]
+        return sum(len(r.all_citations()) for r in records)
+
+    def events_citing(self, source_id: str) -> list[Event]:
+        return [e for e in self.events if any(c.source == source_id for c in e.all_citations())]
+
+
+def _check_citations(col: _Collector, path: Path, line: int, entry: str, prefix: str,
+                     record: Evidenced, texts: dict[str, str]) -> None:
+    """Every excerpt must occur in its source; claims are checked like citations."""
+    groups: list[tuple[str, list[Citation]]] = [
+        ("citations", record.citations),
+        ("claims", [c.as_citation() for c in record.claims]),
+    ]
+    for name, items in groups:
+        for i, cit in enumerate(items):
+            where = f"{prefix}{name}[{i}]"
+            if cit.source not in texts:
+                col.add(path, f"unknown source id '{cit.source}'", line=line, entry=entry,
+                        field=f"{where}.source")
+            elif locate(texts[cit.source], cit.excerpt) is None:
+                col.add(path, f"excerpt not found verbatim in source '{cit.source}': "
+                        f"{cit.excerpt[:80]!r}", line=line, entry=entry, field=f"{where}.excerpt")
+
+
+def _check_ids(col: _Collector, path: Path, line: int, entry: str, field_name: str,
+               ids: Iterable[str], known: Iterable[str], what: str) -> None:
+    known = set(known)
+    for i, ref in enumerate(ids):
+        if ref not in known:
+            col.add(path, f"unknown {what} id '{ref}'", line=line, entry=entry,
+                    field=f"{field_name}[{i}]")
+
+
+def _region_ids(root: Path) -> set[str] | None:
+    path = root / "geodata" / "regions.geojson"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as handle:
+        return {f["properties"]["id"] for f in json.load(handle)["features"]}
+
+
+def _read_texts(col: _Collector, seeds: Path, sources: list[tuple[Source, int]]
+                ) -> tuple[dict[str, Source], dict[str, str]]:
+    """Read each source's text; a source whose file cannot be read is dropped with a problem."""
+    kept: dict[str, Source] = {}
+    texts: dict[str, str] = {}
+    for source, line in sources:
+        try:
+            texts[source.id] = (seeds / source.file).read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError) as exc:
+            col.add(seeds / "sources.yaml", f"cannot read {source.file}: "
+                    f"{exc.__class__.__name__}", line=line, entry=source.id, field="file")
+            continue
+        kept[source.id] = source
+    return kept, texts
+
+
+def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, int]]) -> None:
+    """Cross-record checks: ids resolve, excerpts occur, spellings are real."""
+    places, texts = evidence.places, evidence.texts
+    regions = _region_ids(evidence.root)
+    for place in places.values():
+        path, line = lines[f"place:{place.id}"]
+        if place.polygon and regions is not None and place.polygon not in regions:
+            col.add(path, f"unknown region polygon '{place.polygon}'", line=line,
+                    entry=place.id, field="polygon")
+    for source in evidence.sources.values():
+        path, line = lines[f"source:{source.id}"]
+        if source.dateline:
+            _check_ids(col, path, line, source.id, "dateline", [source.dateline], places, "place")
+    corpus = "\n".join(texts.values())
+    for actor in evidence.actors.values():
+        path, line = lines[f"actor:{actor.id}"]
+        for i, spelling in enumerate(actor.spellings):
+            if spelling not in corpus:
+                col.add(path, f"spelling {spelling!r} occurs in no source", line=line,
+                        entry=actor.id, field=f"spellings[{i}]")
+        for r, role in enumerate(actor.roles):
+            _check_citations(col, path, line, actor.id, f"roles[{r}].", role, texts)
+    for event in evidence.events:
+        path, line = lines[f"event:{event.id}"]
+        _check_ids(col, path, line, event.id, "places", [p.id for p in event.places], places,
+                   "place")
+        _check_ids(col, path, line, event.id, "actors", event.actors, evidence.actors, "actor")
+        for i, claim in enumerate(event.claims):
+            if claim.about == "place" and claim.value not in places:
+                col.add(path, f"unknown place id '{claim.value}'", line=line, entry=event.id,
+                        field=f"claims[{i}].value")
+    war_ids = set()
+    for feature in evidence.war:
+        path, line = lines[f"war:{feature.id}"]
+        war_ids.add(feature.id)
+        _check_ids(col, path, line, feature.id, "geometry", feature.geometry.place_ids(), places,
+                   "place")
+    records: list[tuple[str, Evidenced]] = [
+        *((f"event:{e.id}", e) for e in evidence.events),
+        *((f"recognition:{r.id}", r) for r in evidence.recognitions),
+        *((f"war:{w.id}", w) for w in evidence.war),
+    ]
+    for key, record in records:
+        path, line = lines[key]
+        entry = key.split(":", 1)[1]
+        _check_citations(col, path, line, entry, "", record, texts)
+        if not record.citations and not record.references and not record.claims:
+            col.add(path, "needs at least one citation or reference", line=line, entry=entry,
+                    field="citations")
+
+
+def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) -> Evidence:
+    """Load and verify everything under ``root``; raise EvidenceError listing all problems.
+
+    ``catalogue`` points at another catalogue folder (e.g. a generated one for
+    benchmarks) while sources and gazetteer still come from ``root``.
+    """
+    root = (root or project_root()).resolve()
+    cat = catalogue or root / "catalogue"
+    col = _Collector(root)
+    lines: dict[str, tuple[Path, int]] = {}
+
+    def keep(kind: str, path: Path, parsed: list[tuple[M, int]]) -> list[M]:
+        for record, line in parsed:
+            lines[f"{kind}:{getattr(record, 'id', '')}"] = (path, line)
+        return [record for record, _ in parsed]
+
+    seeds = root / "seeds"
+    parsed_sources = col.parse(seeds / "sources.yaml", "sources", Source)
+    keep("source", seeds / "sources.yaml", parsed_sources)
+    sources, texts = _read_texts(col, seeds, parsed_sources)
+
+    def parse(kind: str, path: Path, key: str, model: type[M]) -> list[M]:
+        return keep(kind, path, col.parse(path, key, model))
+
+    gaz = root / "geodata" / "gazetteer.yaml"
+    places = {p.id: p for p in parse("place", gaz, "places", Place)}
+    actors = {a.id: a for a in parse("actor", cat / "actors.yaml", "actors", Actor)}
+    evidence = Evidence(
+        root=root,
+        sources=sources,
+        texts=texts,
+        places=places,
+        actors=actors,
+        events=tuple(parse("event", cat / "events.yaml", "events", Event)),
+        recognitions=tuple(parse("recognition", cat / "recognitions.yaml", "recognitions",
+                                 Recognition)),
+        war=tuple(parse("war", cat / "war2008.yaml", "features", WarFeature)),
+    )
+    _verify(col, evidence, lines)
+    if col.problems:
+        raise EvidenceError(col.problems)
+    return evidence
+
+
+@cache
+def default_evidence() -> Evidence:
+    """The project's own evidence base, loaded once per process."""
+    return load_evidence()
+

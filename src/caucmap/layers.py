@@ -1,0 +1,405 @@
+"""Framework-neutral map layers: GeoDataFrames with their style, legend and attribution.
+
+One layer model feeds three outputs: folium (:mod:`caucmap.render_web`), matplotlib
+(:mod:`caucmap.render_static`) and GeoJSON/CSV (:mod:`caucmap.tables`).
+
+    >>> layers = build_layers(default_evidence(), ViewState())
+    >>> layers["events"].frame[["id", "start", "date_precision"]]
+
+Style lives in columns (``color``, ``fill``, ``marker``...; see ``STYLE_COLUMNS``),
+tooltips are plain text: renderers escape them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Literal, TypeVar
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from caucmap import geodata, style
+from caucmap.evidence import Evidence
+from caucmap.models import Citation, Dated, DatePrecision, Event, Evidenced, LayerName, Recognition
+from caucmap.naming import Naming, localise, place_name
+from caucmap.viewstate import ViewState, Worldview
+
+STYLE_COLUMNS = (
+    "color", "fill", "fill_opacity", "weight", "dash", "marker", "hollow", "opacity", "label",
+    "tooltip",
+)
+K = TypeVar("K")
+NE_ATTRIBUTION = "Boundaries: Natural Earth (public domain); shown for reference, not endorsement"
+ENTITY_NAMES = {"ABK": "abkhazia", "SOS": "south-ossetia"}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    kind: Literal["fill", "line", "marker"]
+    color: str
+    fill: str | None = None
+    dash: str = ""
+    marker: str = ""
+    hollow: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """One map layer: features with style columns, a legend and where the data came from."""
+
+    name: str
+    title: str
+    frame: gpd.GeoDataFrame
+    legend: tuple[LegendEntry, ...]
+    attribution: str
+
+    def data(self) -> gpd.GeoDataFrame:
+        """The features without style columns: what downloads and the CLI give out."""
+        return self.frame.drop(columns=[c for c in STYLE_COLUMNS if c in self.frame.columns])
+
+
+def _frame(rows: list[dict], geometry: list) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometry, crs="EPSG:4326")
+    for column in STYLE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    return frame
+
+
+def _fmt_date(day: date, precision: str) -> str:
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return day.strftime("%B %Y")
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def date_label(record: Dated) -> str:
+    """A human date with its precision: '24 November 2014', 'October 2014 (month)'..."""
+    precision = record.date_precision
+    if precision is DatePrecision.RANGE:
+        return f"{_fmt_date(record.start, 'day')} - {_fmt_date(record.end, 'day')} (range)"
+    text = _fmt_date(record.start, precision.value)
+    return text if precision is DatePrecision.DAY else f"{text} ({precision.value} precision)"
+
+
+def _citations(ev: Evidence, record: Evidenced) -> list[dict[str, str]]:
+    def one(c: Citation) -> dict[str, str]:
+        source = ev.sources[c.source]
+        return {"source": c.source, "outlet": source.outlet, "excerpt": c.excerpt,
+                "published": source.published.isoformat(), "address": source.address}
+    return [one(c) for c in record.all_citations()]
+
+
+def _references(record: Evidenced) -> list[dict[str, str]]:
+    return [r.model_dump() for r in record.references]
+
+
+def _region_label(ev: Evidence, region_id: str, fallback: str, naming: Naming) -> str:
+    place = next((p for p in ev.places.values() if p.polygon == region_id), None)
+    return place_name(place, naming) if place else fallback
+
+
+def _region_description(region_id: str, name: str, worldview: Worldview) -> tuple[str, str]:
+    """(status, description) of a focus region under a worldview; attributed, not asserted."""
+    if region_id in ENTITY_NAMES:
+        if worldview is Worldview.RUSSIA:
+            return ("state_per_russia", f"{name}: an independent state in Russia's view "
+                    "(recognised by Russia since 26 August 2008)")
+        return ("breakaway_region", f"{name}: breakaway region of Georgia; Georgia, the EU and "
+                "NATO regard it as Georgian territory occupied by Russia")
+    if region_id == "GEO":
+        if worldview is Worldview.RUSSIA:
+            return ("un_member_state", f"{name}, drawn without Abkhazia and South Ossetia as "
+                    "in Russia's view")
+        return ("un_member_state", f"{name}: UN member state, internationally recognised "
+                "territory including Abkhazia and South Ossetia")
+    return ("un_member_state", name)
+
+
+@lru_cache(maxsize=16)
+def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
+    """Georgia, the two regions, Russia (clipped) and muted neighbours."""
+    raw = geodata.read_layer(ev.root, "regions")
+    rows, geoms = [], []
+    for rec in raw.itertuples():
+        focus = rec.role == "focus"
+        name = localise(_region_label(ev, rec.id, rec.name, naming), ev.places, naming)
+        status, description = _region_description(rec.id, name, worldview)
+        geom = rec.geometry
+        fill = style.REGION_FILL.get(rec.id, style.REGION_FILL["context"])
+        if worldview is Worldview.RUSSIA and rec.id in style.REGION_FILL_RUSSIA_VIEW:
+            fill = style.REGION_FILL_RUSSIA_VIEW[rec.id]
+        if worldview is Worldview.RUSSIA and rec.id == "GEO":
+            geom = geodata.georgia_core(ev.root)
+        note = f" ({rec.note})" if rec.note else ""
+        rows.append({
+            "id": rec.id, "name": name, "status": status, "role": rec.role,
+            "clipped": bool(rec.clipped), "description": description,
+            "color": style.LINE_INTERNATIONAL if focus else style.MUTED_STROKE,
+            "fill": fill, "fill_opacity": 0.85 if focus else 0.6, "weight": 0.6,
+            "label": name if focus else "",
+            "tooltip": description + note + (" [map clipped]" if rec.clipped else ""),
+        })
+        geoms.append(geom)
+    legend = [LegendEntry("Georgia", "fill", style.LINE_INTERNATIONAL, style.REGION_FILL["GEO"])]
+    if worldview is Worldview.RUSSIA:
+        legend += [
+            LegendEntry(f"{_region_label(ev, rid, rid, naming)} (state in Russia's view)", "fill",
+                        style.LINE_INTERNATIONAL, style.REGION_FILL_RUSSIA_VIEW[rid])
+            for rid in ("ABK", "SOS")
+        ]
+    else:
+        legend.append(LegendEntry("Breakaway regions of Georgia", "fill", style.LINE_INTERNATIONAL,
+                                  style.REGION_FILL["ABK"]))
+    legend.append(LegendEntry("Russia", "fill", style.LINE_INTERNATIONAL, style.REGION_FILL["RUS"]))
+    return Layer("regions", "Countries and regions", _frame(rows, geoms), tuple(legend),
+                 NE_ATTRIBUTION)
+
+
+_ABL_TERMS = {
+    Naming.GEORGIAN: "occupation line",
+    Naming.RUSSIAN: "state border",
+    Naming.ENGLISH: "administrative boundary line",
+}
+
+
+@lru_cache(maxsize=16)
+def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
+    """International borders and the regions' boundary lines, drawn per worldview."""
+    raw = geodata.read_layer(ev.root, "borders")
+    rows = []
+    as_state = worldview is Worldview.RUSSIA
+    for rec in raw.itertuples():
+        abl = rec.kind == "administrative_boundary_line"
+        if abl:
+            region = next(r for r in (rec.left, rec.right) if r in ENTITY_NAMES)
+            name = f"{_region_label(ev, region, region, naming)} {_ABL_TERMS[naming]}"
+            description = (f"{name}: an international state border in Russia's view" if as_state
+                           else f"{name}: the line of control between the breakaway region and "
+                           "the rest of Georgia, not an international border")
+        else:
+            name = localise(rec.name, ev.places, naming)
+            description = f"{name}: international border"
+        dashed = abl and not as_state
+        rows.append({
+            "id": rec.id, "kind": rec.kind, "name": name, "left": rec.left, "right": rec.right,
+            "description": description,
+            "color": style.LINE_ABL if dashed else style.LINE_INTERNATIONAL,
+            "weight": 2.6 if abl else 1.4, "dash": style.DASH_ABL if dashed else "",
+            "tooltip": description,
+        })
+    legend = [LegendEntry("International border", "line", style.LINE_INTERNATIONAL)]
+    if as_state:
+        legend[0] = LegendEntry("International border (incl. Abkhazia and South Ossetia in "
+                                "Russia's view)", "line", style.LINE_INTERNATIONAL)
+    else:
+        legend.append(LegendEntry(f"Boundary line of a breakaway region ({_ABL_TERMS[naming]})",
+                                  "line", style.LINE_ABL, dash=style.DASH_ABL))
+    return Layer("borders", "Contested borders", _frame(rows, list(raw.geometry)), tuple(legend),
+                 NE_ATTRIBUTION)
+
+
+def recognitions_of(ev: Evidence, entity: str, at: date) -> list[Recognition]:
+    return [r for r in ev.recognitions if r.entity == entity and r.active_on(at)]
+
+
+def _recognition_line(r: Recognition) -> str:
+    line = f"{r.state} since {_fmt_date(r.since, r.since_precision)}"
+    if r.withdrawn:
+        line += f", withdrawn {_fmt_date(r.withdrawn, r.withdrawn_precision or 'day')}"
+    return line
+
+
+def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
+    """Abkhazia and South Ossetia shaded by how many UN member states recognise them."""
+    at = view.end
+    rows, geoms = [], []
+    for entity in ENTITY_NAMES:
+        name = _region_label(ev, entity, entity, view.naming)
+        active = recognitions_of(ev, entity, at)
+        past = [r for r in ev.recognitions if r.entity == entity and r.withdrawn
+                and r.withdrawn <= at]
+        lines = [_recognition_line(r) for r in active] or ["no UN member state"]
+        tooltip = (f"{name}: recognised as an independent state by {len(active)} UN member "
+                   f"state(s) as of {at.isoformat()}:\n" + "\n".join(lines))
+        if past:
+            tooltip += "\nWithdrawn: " + "; ".join(_recognition_line(r) for r in past)
+        rows.append({
+            "id": entity, "name": name, "recognised_by": len(active),
+            "states": [r.state for r in active], "as_of": at.isoformat(),
+            "color": style.LINE_INTERNATIONAL, "fill": style.recognition_colour(len(active)),
+            "fill_opacity": 0.75, "weight": 0.8, "label": f"{name}\n{len(active)} recognitions",
+            "tooltip": tooltip,
+        })
+        geoms.append(geodata.region_geometry(ev.root, entity))
+    counts = sorted({style.recognition_class(r["recognised_by"]): r["fill"] for r in rows}.items())
+    legend = tuple(LegendEntry(f"Recognised by {label}", "fill", style.LINE_INTERNATIONAL, fill)
+                   for label, fill in counts)
+    return Layer("recognition", f"Recognition as of {at.isoformat()}", _frame(rows, geoms),
+                 legend, "Recognitions: caucmap catalogue (cited / referenced)")
+
+
+def world_layer(ev: Evidence, at: date) -> Layer:
+    """One feature per country: does it recognise Abkhazia / South Ossetia on ``at``?"""
+    raw = geodata.read_layer(ev.root, "world")
+    by_state: dict[str, dict[str, Recognition]] = {}
+    for r in ev.recognitions:
+        by_state.setdefault(r.iso_n3, {})[r.entity] = r
+    rows = []
+    for rec in raw.itertuples():
+        recs = by_state.get(rec.iso_n3, {})
+        abk, sos = recs.get("ABK"), recs.get("SOS")
+        on_abk, on_sos = bool(abk and abk.active_on(at)), bool(sos and sos.active_on(at))
+        withdrawn = any(r.withdrawn and r.withdrawn <= at for r in recs.values())
+        fill = ("#3f007d" if on_abk and on_sos else "#9e9ac8" if on_abk or on_sos
+                else "#bdbdbd" if withdrawn else "#f1e3b9" if rec.iso_n3 == "268" else "#f4f4f2")
+        tip = rec.name
+        if recs:
+            tip += "\n" + "\n".join(f"{'Abkhazia' if e == 'ABK' else 'South Ossetia'}: "
+                                    f"{_recognition_line(r)}" for e, r in sorted(recs.items()))
+        rows.append({
+            "iso_n3": rec.iso_n3, "name": rec.name,
+            "recognizes_abkhazia": on_abk, "recognizes_south_ossetia": on_sos,
+            "abkhazia_since": abk.since.isoformat() if abk else None,
+            "abkhazia_withdrawn": abk.withdrawn.isoformat() if abk and abk.withdrawn else None,
+            "south_ossetia_since": sos.since.isoformat() if sos else None,
+            "south_ossetia_withdrawn": (sos.withdrawn.isoformat() if sos and sos.withdrawn
+                                        else None),
+            "as_of": at.isoformat(),
+            "color": "#8a8a8a", "fill": fill, "fill_opacity": 0.9, "weight": 0.4,
+            "marker": "circle" if rec.geometry_kind == "capital_point" else "",
+            "tooltip": tip,
+        })
+    legend = (
+        LegendEntry("Recognises both", "fill", "#8a8a8a", "#3f007d"),
+        LegendEntry("Recognises one", "fill", "#8a8a8a", "#9e9ac8"),
+        LegendEntry("Withdrew recognition", "fill", "#8a8a8a", "#bdbdbd"),
+        LegendEntry("Georgia", "fill", "#8a8a8a", "#f1e3b9"),
+    )
+    return Layer("world", f"Recognising states as of {at.isoformat()}",
+                 _frame(rows, list(raw.geometry)), legend, NE_ATTRIBUTION)
+
+
+def _uncertain(date_precision: str, location_precision: str) -> bool:
+    return date_precision != "day" or location_precision != "exact"
+
+
+@lru_cache(maxsize=8)
+def _all_events(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
+    """Every event as a styled row, built once per naming; filtering is a mask on this."""
+    rows, geoms = [], []
+    for e in ev.events:
+        rows.append(_event_row(ev, e, naming))
+        first = ev.places.get(e.places[0].id) if e.places else None
+        geoms.append(shapely.Point(first.lon, first.lat) if first else None)
+    return _frame(rows, geoms)
+
+
+def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
+    symbol, colour = style.CATEGORY_STYLE[e.category]
+    loc = e.places[0].precision.value if e.places else "unknown"
+    places = [localise(place_name(ev.places[p.id], naming), ev.places, naming) for p in e.places]
+    disputes = e.disputes()
+    title = localise(e.title, ev.places, naming)
+    tip = [title, date_label(e), f"Place: {', '.join(places) or 'unknown'} ({loc})",
+           style.CATEGORY_LABELS[e.category]]
+    for about, claims in disputes.items():
+        versions = "; ".join(
+            f"{ev.sources[c.source].outlet}: "
+            f"{place_name(ev.places[c.value], naming) if about == 'place' else c.value}"
+            for c in claims)
+        tip.append(f"Disputed {about}: {versions}")
+    return {
+        "id": e.id, "title": title, "summary": localise(e.summary, ev.places, naming),
+        "category": e.category.value, "cameo": e.cameo,
+        "start": e.start.isoformat(), "end": e.end.isoformat(),
+        "date_precision": e.date_precision.value, "date_basis": e.date_basis.value,
+        "date_label": date_label(e), "location_precision": loc,
+        "place_ids": [p.id for p in e.places], "places": places, "actors": list(e.actors),
+        "layers": [layer.value for layer in e.layers], "disputed": sorted(disputes),
+        "citations": _citations(ev, e), "references": _references(e),
+        "color": colour, "marker": symbol, "hollow": _uncertain(e.date_precision.value, loc),
+        "opacity": 0.55 if loc in ("region", "country") else 1.0, "weight": 1.5,
+        "fill": colour, "fill_opacity": 0.9, "tooltip": "\n".join(tip),
+    }
+
+
+def _in_range(frame: gpd.GeoDataFrame, view: ViewState) -> gpd.GeoDataFrame:
+    mask = (frame["start"] <= view.end.isoformat()) & (frame["end"] >= view.start.isoformat())
+    return frame.loc[mask]
+
+
+def _marker_legend(
+    pairs: Mapping[K, tuple[str, str]], label: Callable[[K], str]
+) -> tuple[LegendEntry, ...]:
+    return tuple(LegendEntry(label(key), "marker", colour, colour, marker=symbol)
+                 for key, (symbol, colour) in pairs.items())
+
+
+UNCERTAIN_LEGEND = LegendEntry("Hollow: date or place uncertain", "marker", "#525252",
+                               marker="circle", hollow=True)
+
+
+def events_layer(ev: Evidence, view: ViewState) -> Layer:
+    """Events whose date range overlaps the view's, styled by category and precision."""
+    frame = _in_range(_all_events(ev, view.naming), view)
+    shown = {c: style.CATEGORY_STYLE[c] for c in style.CATEGORY_STYLE if c.value in
+             set(frame["category"])}
+    legend = (*_marker_legend(shown, lambda c: style.CATEGORY_LABELS[c]), UNCERTAIN_LEGEND)
+    return Layer("events", "Events", frame, legend, "Events: caucmap catalogue, cited sources")
+
+
+@lru_cache(maxsize=8)
+def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
+    rows, geoms = [], []
+    for w in ev.war:
+        symbol, colour = style.WAR_STYLE[w.kind]
+        g = w.geometry
+        if g.zone:
+            geom = geodata.zone_beyond(ev.root, g.zone.around, g.zone.depth_km)
+        else:
+            points = [shapely.Point(ev.places[p].lon, ev.places[p].lat) for p in g.place_ids()]
+            geom = points[0] if len(points) == 1 else shapely.LineString(points)
+        title = localise(w.title, ev.places, naming)
+        rows.append({
+            "id": w.id, "title": title, "summary": localise(w.summary, ev.places, naming),
+            "kind": w.kind, "start": w.start.isoformat(), "end": w.end.isoformat(),
+            "date_precision": w.date_precision.value, "date_label": date_label(w),
+            "location_precision": w.location_precision,
+            "citations": _citations(ev, w), "references": _references(w),
+            "color": colour, "fill": colour, "fill_opacity": 0.25 if g.zone else 0.9,
+            "weight": 3.5 if g.line else 1.5, "dash": "4 4" if g.zone else "",
+            "marker": symbol, "hollow": _uncertain(w.date_precision.value, w.location_precision),
+            "tooltip": f"{title}\n{date_label(w)}\n{w.kind.replace('_', ' ')}",
+        })
+        geoms.append(geom)
+    return _frame(rows, geoms)
+
+
+def war_layer(ev: Evidence, view: ViewState) -> Layer:
+    """The 2008 war: places, movements (lines) and schematic zones within the date range."""
+    frame = _in_range(_all_war(ev, view.naming), view)
+    kinds = {k: v for k, v in style.WAR_STYLE.items() if k in set(frame["kind"])}
+    legend = _marker_legend(kinds, lambda k: f"2008 war: {k.replace('_', ' ')}")
+    return Layer("war2008", "The 2008 war", frame, legend,
+                 "2008 war: caucmap catalogue; zones are schematic")
+
+
+def build_layers(ev: Evidence, view: ViewState) -> dict[str, Layer]:
+    """The layers a view shows, bottom to top. Regions are always drawn."""
+    layers = {"regions": regions_layer(ev, view.worldview, view.naming)}
+    if view.shows(LayerName.RECOGNITION):
+        layers["recognition"] = recognition_layer(ev, view)
+    if view.shows(LayerName.BORDERS):
+        layers["borders"] = borders_layer(ev, view.worldview, view.naming)
+    if view.shows(LayerName.WAR2008):
+        layers["war2008"] = war_layer(ev, view)
+    if view.shows(LayerName.EVENTS):
+        layers["events"] = events_layer(ev, view)
+    return layers
