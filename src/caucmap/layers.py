@@ -131,6 +131,7 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         focus = rec.role == "focus"
         name = localise(_region_label(ev, rec.id, rec.name, naming), ev.places, naming)
         status, description = _region_description(rec.id, name, worldview)
+        description = localise(description, ev.places, naming)
         geom = rec.geometry
         fill = style.REGION_FILL.get(rec.id, style.REGION_FILL["context"])
         if worldview is Worldview.RUSSIA and rec.id in style.REGION_FILL_RUSSIA_VIEW:

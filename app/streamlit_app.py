@@ -1,0 +1,220 @@
+"""caucmap: the dashboard. Widgets and layout only; all logic lives in ``caucmap``.
+
+Run: ``make run`` (or ``streamlit run app/streamlit_app.py``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from caucmap import render_web
+from caucmap.assets import localise_assets
+from caucmap.evidence import Evidence, default_evidence
+from caucmap.export import export_bytes
+from caucmap.layers import date_label, events_layer
+from caucmap.models import LayerName
+from caucmap.naming import NAMING_LABELS, Naming, localise, place_name
+from caucmap.provenance import DATASETS
+from caucmap.tables import to_csv, to_geojson
+from caucmap.textmatch import locate
+from caucmap.timeline import timeline_chart
+from caucmap.viewstate import ALL_LAYERS, EARLIEST, WORLDVIEW_LABELS, ViewState, Worldview, today
+
+MAP_KEY = "map"
+LAYER_LABELS = {
+    LayerName.RECOGNITION: "Recognition status",
+    LayerName.BORDERS: "Contested borders",
+    LayerName.WAR2008: "The 2008 war",
+    LayerName.EVENTS: "Events",
+}
+
+st.set_page_config(page_title="caucmap", page_icon=":world_map:", layout="wide")
+localise_assets()
+
+
+@st.cache_resource(show_spinner=False)
+def evidence() -> Evidence:
+    return default_evidence()
+
+
+def md_text(text: str) -> str:
+    """Escape text for Streamlit markdown: no markup or HTML from data gets through."""
+    escaped = html.escape(text)
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|~>" else ch for ch in escaped)
+
+
+def init_widgets(view: ViewState) -> None:
+    """First run of a session: widgets start from the URL's view."""
+    if "dates" in st.session_state:
+        return
+    st.session_state.update(
+        dates=(view.start, view.end),
+        layers=[LAYER_LABELS[layer] for layer in ALL_LAYERS if layer in view.layers],
+        worldview=view.worldview.value,
+        naming=view.naming.value,
+        world=view.world,
+        event=view.event,
+        extent=(view.lat, view.lon, view.zoom),
+    )
+
+
+def on_map_change() -> None:
+    """A click on a marker selects its event; pans and zooms are kept for the URL."""
+    value = st.session_state.get(MAP_KEY) or {}
+    ref = render_web.event_ref(value.get("last_object_clicked_tooltip"))
+    if ref:
+        st.session_state["event"] = ref
+    centre, zoom = value.get("center"), value.get("zoom")
+    if centre and zoom:
+        st.session_state["extent"] = (round(centre["lat"], 4), round(centre["lng"], 4), int(zoom))
+
+
+def sidebar(ev: Evidence) -> ViewState:
+    st.sidebar.title("caucmap")
+    st.sidebar.caption("Georgia's breakaway regions: evidence-backed map")
+    st.sidebar.slider("Date range", min_value=EARLIEST, max_value=today(), key="dates",
+                      format="YYYY-MM-DD")
+    st.sidebar.multiselect("Layers", list(LAYER_LABELS.values()), key="layers")
+    st.sidebar.radio("Worldview", [w.value for w in Worldview], key="worldview",
+                     format_func=lambda v: WORLDVIEW_LABELS[Worldview(v)])
+    st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
+                     format_func=lambda v: NAMING_LABELS[Naming(v)])
+    st.sidebar.toggle("World view: recognising states", key="world")
+    start, end = st.session_state["dates"]
+    lat, lon, zoom = st.session_state["extent"]
+    chosen = set(st.session_state["layers"])
+    return ViewState(
+        start=start, end=end,
+        layers=frozenset(k for k, v in LAYER_LABELS.items() if v in chosen),
+        worldview=Worldview(st.session_state["worldview"]),
+        naming=Naming(st.session_state["naming"]), event=st.session_state.get("event"),
+        world=st.session_state["world"], lat=lat, lon=lon, zoom=zoom,
+    )
+
+
+def draw_map(ev: Evidence, view: ViewState) -> None:
+    parts = render_web.web_map(ev, view)
+    st_folium(
+        parts.base, key=MAP_KEY, height=560, use_container_width=True,
+        feature_group_to_add=parts.groups or None,
+        center=None if view.world else (view.lat, view.lon),
+        zoom=None if view.world else view.zoom,
+        returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
+        on_change=on_map_change,
+    )
+    st.html(render_web.legend_html(parts.layers))
+    shown = parts.layers.get("events")
+    count = 0 if shown is None else len(shown.frame)
+    st.markdown(f'<div id="cm-event-count">Events shown: <b>{count}</b></div>',
+                unsafe_allow_html=True)
+
+
+def event_panel(ev: Evidence, view: ViewState) -> None:
+    """Everything behind one event: dates with basis, places, actors, every excerpt."""
+    events = events_layer(ev, view).frame
+    ids = list(events["id"])
+    if st.session_state.get("event") not in ids:
+        st.session_state["event"] = None
+    titles = dict(zip(events["id"], events["title"], strict=True))
+    st.selectbox("Event", [None, *ids], key="event",
+                 format_func=lambda i: "Select an event..." if i is None else titles[i])
+    selected = ev.event(st.session_state["event"] or "")
+    if selected is None:
+        st.caption("Click a marker on the map or pick an event to read its sources.")
+        return
+    naming = view.naming
+    st.subheader(localise(selected.title, ev.places, naming))
+    st.markdown(md_text(localise(selected.summary, ev.places, naming)))
+    basis = f"{selected.date_basis.value}" + (f": {selected.date_note}" if selected.date_note
+                                              else "")
+    st.markdown(f"**Date:** {md_text(date_label(selected))}  \n"
+                f"**Basis:** {md_text(basis)}  \n"
+                f"**Category:** {md_text(selected.category.value.replace('_', ' '))}")
+    places = ", ".join(f"{place_name(ev.places[p.id], naming)} ({p.precision.value})"
+                       for p in selected.places) or "unknown"
+    actors = ", ".join(ev.actors[a].name for a in selected.actors) or "none named"
+    st.markdown(f"**Places:** {md_text(places)}  \n**Actors:** {md_text(actors)}")
+    for about, claims in selected.disputes().items():
+        st.markdown(f"**Sources disagree on the {md_text(about)}:**")
+        for col, claim in zip(st.columns(len(claims)), claims, strict=True):
+            value = place_name(ev.places[claim.value], naming) if about == "place" else claim.value
+            with col:
+                st.markdown(f"**{md_text(ev.sources[claim.source].outlet)}**: {md_text(value)}")
+                st.html(f'<blockquote class="cm-claim">\u201c{html.escape(claim.excerpt)}\u201d'
+                        "</blockquote>")
+    st.markdown("**Citations** (verbatim excerpts, checked against the source text)")
+    for cit in selected.citations:
+        source = ev.sources[cit.source]
+        st.html(f'<blockquote class="cm-excerpt">\u201c{html.escape(cit.excerpt)}\u201d<br>'
+                f"<small>{html.escape(source.outlet)}, {source.published.isoformat()} "
+                f'({source.published_precision}) - <a href="{html.escape(source.address)}" '
+                f'target="_blank" rel="noopener">original</a></small></blockquote>')
+        with st.expander(f"Read in context: {source.outlet}", expanded=False):
+            text = ev.texts[cit.source]
+            st.html(render_web.context_html(text, locate(text, cit.excerpt)))
+    for ref in selected.references:
+        st.markdown(f"Reference (not a quote): [{md_text(ref.title)}]({ref.address}) "
+                    f"- supports {md_text(ref.supports)}")
+
+
+def sources_page(ev: Evidence) -> None:
+    for source in ev.sources.values():
+        st.subheader(source.title)
+        st.markdown(
+            f"**{md_text(source.outlet)}**, published {source.published.isoformat()} "
+            f"({source.published_precision})  \n[{md_text(source.address)}]({source.address})")
+        if source.display_date:
+            st.caption(f"Page display date {source.display_date.isoformat()}: "
+                       f"{source.display_date_note or ''}")
+        if source.notes:
+            st.caption(source.notes)
+        citing = ev.events_citing(source.id)
+        st.markdown("Cited by: " + (", ".join(md_text(e.title) for e in citing) or "none"))
+    st.subheader("Datasets and licences")
+    for ds in DATASETS:
+        st.markdown(f"- **{md_text(ds.name)}**: {md_text(ds.description)}; "
+                    f"[{md_text(ds.address)}]({ds.address}); licence: {md_text(ds.licence)}")
+
+
+def downloads(ev: Evidence, view: ViewState) -> None:
+    layers = events_layer(ev, view)
+    cols = st.columns(6)
+    cols[0].download_button("Events GeoJSON", to_geojson(layers), "caucmap-events.geojson",
+                            mime="application/geo+json")
+    cols[1].download_button("Events CSV", to_csv(layers), "caucmap-events.csv", mime="text/csv")
+    for col, fmt, mime in zip(cols[2:], ("png", "svg", "pdf", "html"),
+                              ("image/png", "image/svg+xml", "application/pdf", "text/html"),
+                              strict=True):
+        col.download_button(f"Map {fmt.upper()}",
+                            lambda fmt=fmt: export_bytes(ev, view, fmt),
+                            f"caucmap-map.{fmt}", mime=mime, on_click="ignore")
+
+
+def main() -> None:
+    ev = evidence()
+    url_view, notices = ViewState.from_query(st.query_params.to_dict(), {e.id for e in ev.events})
+    init_widgets(url_view)
+    for notice in notices:
+        st.warning(md_text(notice))
+    view = sidebar(ev)
+    st.query_params.from_dict(view.to_query())
+    map_tab, timeline_tab, sources_tab = st.tabs(["Map", "Timeline", "Sources"])
+    with map_tab:
+        left, right = st.columns([3, 2])
+        with left:
+            draw_map(ev, view)
+        with right:
+            event_panel(ev, view)
+        downloads(ev, view)
+    with timeline_tab:
+        all_time = view.with_(start=EARLIEST, end=today())
+        st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view),
+                        use_container_width=True)
+    with sources_tab:
+        sources_page(ev)
+
+
+main()

@@ -1,0 +1,138 @@
+"""The real Streamlit app under AppTest: widgets, filtering, URL state, what the map is given."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from caucmap.evidence import default_evidence
+
+APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+
+
+def run_app(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    """The JSON arguments st_folium sent to the browser component."""
+    comps = [c for c in at.get("component_instance")
+             if c.proto.component_name.endswith("st_folium")]
+    assert len(comps) == 1
+    return json.loads(comps[0].proto.json_args)
+
+
+def shown_count(at: AppTest) -> int:
+    text = next(m.value for m in at.markdown if "cm-event-count" in m.value)
+    return int(text.split("<b>")[1].split("</b>")[0])
+
+
+def test_first_load_draws_the_four_regions_offline() -> None:
+    at = run_app()
+    args = map_args(at)
+    for name in ("Georgia", "Abkhazia", "South Ossetia", "Russia"):
+        assert name in args["script"]
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+    assert args["center"] == [42.4, 43.4] and args["zoom"] == 7
+    assert shown_count(at) == len(default_evidence().events)
+
+
+def test_slider_filters_events_without_changing_the_base_map() -> None:
+    at = run_app()
+    before = map_args(at)
+    at.slider(key="dates").set_value((date(2014, 11, 1), date(2014, 11, 30))).run()
+    after = map_args(at)
+    assert after["script"] == before["script"]  # same base map: no remount
+    assert after["feature_group"] != before["feature_group"]
+    ev = default_evidence()
+    expected = [e for e in ev.events if e.overlaps(date(2014, 11, 1), date(2014, 11, 30))]
+    assert shown_count(at) == len(expected) < len(ev.events)
+    assert after["feature_group"].count("cm-marker") == sum(bool(e.places) for e in expected)
+    assert at.query_params["from"] == ["2014-11-01"] and at.query_params["to"] == ["2014-11-30"]
+
+
+def test_url_parameters_reopen_a_view() -> None:
+    at = run_app({"from": "2014-11-01", "to": "2014-11-30", "naming": "georgian",
+                  "worldview": "russia", "layers": "borders,events"})
+    assert at.slider(key="dates").value == (date(2014, 11, 1), date(2014, 11, 30))
+    assert at.radio(key="naming").value == "georgian"
+    args = map_args(at)
+    assert "Tskhinvali region" in args["script"]
+    assert "South Ossetia" not in args["script"]  # every name follows the convention
+    assert "occupation line" in args["script"]
+    assert "Russia's view" in args["script"]
+    # recognition and war layers are off: only the events group is sent
+    assert args["feature_group"].count("map_div.addLayer(feature_group") == 1
+
+
+@pytest.mark.parametrize("params", [
+    {"from": "2014-02-30"},
+    {"event": "<img src=x onerror=alert(1)>"},
+    {"naming": "<script>alert(1)</script>"},
+    {"layers": "events,\"><svg onload=alert(1)>"},
+    {"zoom": "1e9", "lat": "x", "lon": "y"},
+])
+def test_bad_parameters_fall_back_with_a_visible_escaped_notice(params: dict[str, str]) -> None:
+    at = run_app(params)
+    assert len(at.warning) == 1
+    notice = at.warning[0].value
+    assert "<img" not in notice and "<script" not in notice and "<svg" not in notice
+    assert map_args(at)["center"] == [42.4, 43.4]
+
+
+def test_selecting_an_event_shows_its_evidence() -> None:
+    ev = default_evidence()
+    signing = next(e for e in ev.events if e.category.value == "treaty_signing"
+                   and e.start == date(2014, 11, 24))
+    at = run_app()
+    at.selectbox(key="event").set_value(signing.id).run()
+    assert not at.exception
+    page = " ".join([*(m.value for m in at.markdown),
+                     *(h.proto.body for h in at.get("html"))])
+    for cit in signing.citations:
+        assert cit.excerpt.split()[0] in page
+    assert "Sources disagree on the place" in page
+    assert at.query_params["event"] == [signing.id]
+
+
+def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    (scratch / "seeds" / "evil.txt").write_text(f"Breaking: {hostile} happened in Sochi.\n")
+    sources = scratch / "seeds" / "sources.yaml"
+    sources.write_text(sources.read_text() + (
+        "  - id: evil\n    file: evil.txt\n    outlet: 'Evil <b>Outlet</b>'\n"
+        "    title: Evil\n    address: https://example.org/evil\n    published: 2014-11-24\n"
+        "    published_precision: day\n    licence: test\n"))
+    events = scratch / "catalogue" / "events.yaml"
+    events.write_text(events.read_text() + (
+        "  - id: evil-event\n    title: 'Attack <script>alert(2)</script>'\n"
+        "    summary: 'x'\n    category: statement\n    start: 2014-11-24\n"
+        "    end: 2014-11-24\n    date_precision: day\n    date_basis: stated\n"
+        "    places: [{id: sochi, precision: exact}]\n    layers: [events]\n"
+        f"    citations: [{{source: evil, excerpt: '{hostile} happened'}}]\n"))
+    monkeypatch.setenv("CAUCMAP_ROOT", str(scratch))
+    default_evidence.cache_clear()
+    st.cache_resource.clear()
+    try:
+        at = run_app({"event": "evil-event"})
+        group = map_args(at)["feature_group"]
+        assert "evil-event" in group
+        assert hostile not in group and "<script>alert(2)" not in group
+        assert "&lt;img src=x onerror=alert(1)&gt;" in group
+        bodies = " ".join(h.proto.body for h in at.get("html"))
+        assert hostile not in bodies and "&lt;img" in bodies
+    finally:
+        default_evidence.cache_clear()
+        st.cache_resource.clear()

@@ -1,0 +1,103 @@
+"""The real app in real headless Chromium, offline: what a person sees and does.
+
+Skipped only when chromium is absent outside CI; in CI (CI=true) a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, FrameLocator, Page
+
+from caucmap.evidence import default_evidence
+from caucmap.harness import chromium_path, offline_browser, running_app
+
+Ctx = tuple[BrowserContext, list[str]]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+pytestmark = pytest.mark.browser
+if chromium_path() is None and not os.environ.get("CI"):
+    pytestmark = [pytest.mark.browser,
+                  pytest.mark.skip(reason="chromium not installed (apt-get install chromium)")]
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def context() -> Iterator[Ctx]:
+    with offline_browser() as (ctx, blocked):
+        yield ctx, blocked
+
+
+def map_frame(page: Page) -> FrameLocator:
+    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
+    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame.locator(".cm-region-label").first.wait_for(timeout=60_000)
+    return frame
+
+
+def event_count(page: Page) -> int:
+    text = page.locator("#cm-event-count").inner_text(timeout=30_000)
+    return int(re.search(r"\d+", text).group())
+
+
+def test_map_draws_offline_slider_filters_and_click_shows_excerpt(app_url: str,
+                                                                  context: Ctx) -> None:
+    ctx, blocked = context
+    page = ctx.new_page()
+    page.goto(app_url)
+    frame = map_frame(page)
+    labels = frame.locator(".cm-region-label").all_inner_texts()
+    for name in ("Georgia", "Abkhazia", "South Ossetia", "Russia"):
+        assert name in labels
+    assert frame.locator("path.leaflet-interactive").count() >= 4
+    total = len(default_evidence().events)
+    assert event_count(page) == total
+    markers = frame.locator(".cm-marker").count()
+    assert markers > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app_default.png"), full_page=False)
+
+    # move the start of the date range to the end: the range shrinks to today
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    thumb.press("End")
+    page.wait_for_function("() => !document.querySelector('#cm-event-count')"
+                           ".innerText.includes(arguments[0])", arg=f"{total}", timeout=30_000)
+    assert event_count(page) < total
+    frame.locator(".cm-marker").first.wait_for(state="detached", timeout=30_000)
+    thumb.press("Home")
+    page.wait_for_function("n => document.querySelector('#cm-event-count').innerText"
+                           ".includes(String(n))", arg=total, timeout=30_000)
+    frame.locator(".cm-marker").first.wait_for(timeout=30_000)
+
+    # click a marker: its evidence appears beside the map
+    frame.locator(".cm-marker").first.click(force=True)
+    page.locator(".cm-excerpt").first.wait_for(timeout=30_000)
+    assert "\u201c" in page.locator(".cm-excerpt").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "app_event_selected.png"), full_page=False)
+    assert blocked == [], blocked
+
+
+def test_url_with_parameters_opens_that_view(app_url: str, context: Ctx) -> None:
+    ctx, blocked = context
+    page = ctx.new_page()
+    page.goto(f"{app_url}/?from=2014-11-01&to=2014-11-30&naming=georgian&lat=42.9&lon=41.6"
+              "&zoom=8")
+    frame = map_frame(page)
+    labels = frame.locator(".cm-region-label").all_inner_texts()
+    assert any("Tskhinvali region" in label for label in labels), labels
+    expected = sum(e.overlaps(date(2014, 11, 1), date(2014, 11, 30))
+                   for e in default_evidence().events)
+    assert event_count(page) == expected
+    page.screenshot(path=str(ARTIFACTS / "app_url_view.png"), full_page=False)
+    assert blocked == [], blocked

@@ -1,0 +1,54 @@
+"""The layer model: naming, worldview, date filtering and recognition as the UI relies on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from caucmap import style
+from caucmap.evidence import Evidence
+from caucmap.layers import borders_layer, build_layers, events_layer, recognition_layer
+from caucmap.naming import Naming, localise
+from caucmap.viewstate import ViewState, Worldview
+
+
+def test_naming_changes_region_labels(ev: Evidence) -> None:
+    georgian = build_layers(ev, ViewState(naming=Naming.GEORGIAN))["regions"].frame
+    russian = build_layers(ev, ViewState(naming=Naming.RUSSIAN))["regions"].frame
+    sos_ge = georgian.loc[georgian["id"] == "SOS", "label"].item()
+    sos_ru = russian.loc[russian["id"] == "SOS", "label"].item()
+    assert "Tskhinvali" in sos_ge and sos_ru == "South Ossetia"
+
+
+def test_localise_rewrites_our_words_only(ev: Evidence) -> None:
+    assert localise("Rallies in Sokhumi", ev.places, Naming.RUSSIAN) == "Rallies in Sukhum"
+    assert localise("Rallies in Sukhum", ev.places, Naming.GEORGIAN) == "Rallies in Sokhumi"
+
+
+def test_worldview_changes_boundary_line_style(ev: Evidence) -> None:
+    intl = borders_layer(ev, Worldview.INTERNATIONAL, Naming.ENGLISH).frame
+    russia = borders_layer(ev, Worldview.RUSSIA, Naming.ENGLISH).frame
+    abl = intl["kind"] == "administrative_boundary_line"
+    assert abl.any() and (intl.loc[abl, "dash"] == style.DASH_ABL).all()
+    assert (russia.loc[russia["kind"] == "administrative_boundary_line", "dash"] == "").all()
+
+
+def test_date_filter_keeps_overlapping_events(ev: Evidence) -> None:
+    nov = events_layer(ev, ViewState(start=date(2014, 11, 1), end=date(2014, 11, 30))).frame
+    assert len(nov) > 0
+    assert (nov["start"] <= "2014-11-30").all() and (nov["end"] >= "2014-11-01").all()
+    everything = events_layer(ev, ViewState()).frame
+    assert len(everything) == len(ev.events)
+
+
+def test_month_precision_events_are_hollow(ev: Evidence) -> None:
+    frame = events_layer(ev, ViewState()).frame
+    assert frame.loc[frame["date_precision"] != "day", "hollow"].all()
+
+
+def test_recognition_counts_follow_the_end_date(ev: Evidence) -> None:
+    def count(day: date) -> int:
+        frame = recognition_layer(ev, ViewState(end=day)).frame
+        return int(frame.loc[frame["id"] == "ABK", "recognised_by"].item())
+    assert count(date(2008, 8, 1)) == 0
+    assert count(date(2008, 8, 27)) == 1
+    assert count(date(2012, 1, 1)) > count(date(2015, 1, 1))  # Vanuatu and Tuvalu withdrew
