@@ -34,7 +34,7 @@ from caucmap.models import (
     Source,
     WarFeature,
 )
-from caucmap.textmatch import locate
+from caucmap.textmatch import locate, normalise
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -227,11 +227,11 @@ def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, in
         path, line = lines[f"source:{source.id}"]
         if source.dateline:
             _check_ids(col, path, line, source.id, "dateline", [source.dateline], places, "place")
-    corpus = "\n".join(texts.values())
+    corpus = normalise("\n".join(texts.values()))
     for actor in evidence.actors.values():
         path, line = lines[f"actor:{actor.id}"]
         for i, spelling in enumerate(actor.spellings):
-            if spelling not in corpus:
+            if normalise(spelling) not in corpus:
                 col.add(path, f"spelling {spelling!r} occurs in no source", line=line,
                         entry=actor.id, field=f"spellings[{i}]")
         for r, role in enumerate(actor.roles):
