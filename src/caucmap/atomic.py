@@ -15,6 +15,15 @@ class TargetExistsError(FileExistsError):
     """Raised when a write would replace an existing file without ``overwrite=True``."""
 
 
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's mode; new files get the usual 0666 less the umask."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -28,6 +37,7 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> P
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
