@@ -14,16 +14,25 @@ from caucmap import render_web
 from caucmap.assets import localise_assets
 from caucmap.evidence import Evidence, default_evidence
 from caucmap.export import export_bytes
-from caucmap.layers import date_label, events_layer
-from caucmap.models import LayerName
+from caucmap.layers import date_label, events_layer, war_layer
+from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, localise, place_name
 from caucmap.provenance import DATASETS
 from caucmap.tables import to_csv, to_geojson
 from caucmap.textmatch import locate
 from caucmap.timeline import timeline_chart
-from caucmap.viewstate import ALL_LAYERS, EARLIEST, WORLDVIEW_LABELS, ViewState, Worldview, today
+from caucmap.viewstate import (
+    ALL_LAYERS,
+    EARLIEST,
+    WORLDVIEW_LABELS,
+    ViewState,
+    Worldview,
+    pixel_rounded,
+    today,
+)
 
 MAP_KEY = "map"
+MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$")
 LAYER_LABELS = {
     LayerName.RECOGNITION: "Recognition status",
     LayerName.BORDERS: "Contested borders",
@@ -41,9 +50,8 @@ def evidence() -> Evidence:
 
 
 def md_text(text: str) -> str:
-    """Escape text for Streamlit markdown: no markup or HTML from data gets through."""
-    escaped = html.escape(text)
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|~>" else ch for ch in escaped)
+    """Escape text for Streamlit markdown: no markup, entity or HTML from data gets through."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
 
 
 def init_widgets(view: ViewState) -> None:
@@ -58,6 +66,7 @@ def init_widgets(view: ViewState) -> None:
         world=view.world,
         event=view.event,
         extent=(view.lat, view.lon, view.zoom),
+        opened_at=(view.lat, view.lon, view.zoom),
     )
 
 
@@ -69,7 +78,7 @@ def on_map_change() -> None:
         st.session_state["event"] = ref
     centre, zoom = value.get("center"), value.get("zoom")
     if centre and zoom:
-        st.session_state["extent"] = (round(centre["lat"], 4), round(centre["lng"], 4), int(zoom))
+        st.session_state["extent"] = pixel_rounded(centre["lat"], centre["lng"], int(zoom))
 
 
 def sidebar(ev: Evidence) -> ViewState:
@@ -96,7 +105,7 @@ def sidebar(ev: Evidence) -> ViewState:
 
 
 def draw_map(ev: Evidence, view: ViewState) -> None:
-    parts = render_web.web_map(ev, view)
+    parts = render_web.web_map(ev, view, start=st.session_state["opened_at"])
     st_folium(
         parts.base, key=MAP_KEY, height=560, use_container_width=True,
         feature_group_to_add=parts.groups or None,
@@ -105,7 +114,9 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
         returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
         on_change=on_map_change,
     )
-    st.html(render_web.legend_html(parts.layers))
+    # markdown keeps the legend's inline SVG swatches (st.html's sanitiser drops them);
+    # every label in it is escaped by legend_html
+    st.markdown(render_web.legend_html(parts.layers), unsafe_allow_html=True)
     shown = parts.layers.get("events")
     count = 0 if shown is None else len(shown.frame)
     st.markdown(f'<div id="cm-event-count">Events shown: <b>{count}</b></div>',
@@ -113,29 +124,34 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
 
 
 def event_panel(ev: Evidence, view: ViewState) -> None:
-    """Everything behind one event: dates with basis, places, actors, every excerpt."""
-    events = events_layer(ev, view).frame
-    ids = list(events["id"])
-    if st.session_state.get("event") not in ids:
+    """Everything behind one event or war feature: dates with basis, places, every excerpt."""
+    frames = [events_layer(ev, view).frame, war_layer(ev, view).frame]
+    titles = {i: t for frame in frames for i, t in zip(frame["id"], frame["title"], strict=True)}
+    if st.session_state.get("event") not in titles:
         st.session_state["event"] = None
-    titles = dict(zip(events["id"], events["title"], strict=True))
-    st.selectbox("Event", [None, *ids], key="event",
+    st.selectbox("Event", [None, *titles], key="event",
                  format_func=lambda i: "Select an event..." if i is None else titles[i])
-    selected = ev.event(st.session_state["event"] or "")
+    selected = ev.record(st.session_state["event"] or "")
     if selected is None:
         st.caption("Click a marker on the map or pick an event to read its sources.")
         return
     naming = view.naming
     st.subheader(localise(selected.title, ev.places, naming))
     st.markdown(md_text(localise(selected.summary, ev.places, naming)))
-    basis = f"{selected.date_basis.value}" + (f": {selected.date_note}" if selected.date_note
-                                              else "")
+    basis = selected.date_basis.value + (f": {selected.date_note}" if selected.date_note else "")
+    kind = selected.category.value if isinstance(selected, Event) else f"2008 war, {selected.kind}"
     st.markdown(f"**Date:** {md_text(date_label(selected))}  \n"
                 f"**Basis:** {md_text(basis)}  \n"
-                f"**Category:** {md_text(selected.category.value.replace('_', ' '))}")
-    places = ", ".join(f"{place_name(ev.places[p.id], naming)} ({p.precision.value})"
-                       for p in selected.places) or "unknown"
-    actors = ", ".join(ev.actors[a].name for a in selected.actors) or "none named"
+                f"**Category:** {md_text(kind.replace('_', ' '))}")
+    if isinstance(selected, Event):
+        places = ", ".join(f"{place_name(ev.places[p.id], naming)} ({p.precision.value})"
+                           for p in selected.places) or "unknown"
+        actors = ", ".join(ev.actors[a].name for a in selected.actors) or "none named"
+    else:
+        places = " \u2192 ".join(place_name(ev.places[p], naming)
+                                 for p in selected.geometry.place_ids()) or "schematic zone"
+        places += f" ({selected.location_precision})"
+        actors = "see summary"
     st.markdown(f"**Places:** {md_text(places)}  \n**Actors:** {md_text(actors)}")
     for about, claims in selected.disputes().items():
         st.markdown(f"**Sources disagree on the {md_text(about)}:**")
@@ -145,7 +161,8 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
                 st.markdown(f"**{md_text(ev.sources[claim.source].outlet)}**: {md_text(value)}")
                 st.html(f'<blockquote class="cm-claim">\u201c{html.escape(claim.excerpt)}\u201d'
                         "</blockquote>")
-    st.markdown("**Citations** (verbatim excerpts, checked against the source text)")
+    if selected.citations:
+        st.markdown("**Citations** (verbatim excerpts, checked against the source text)")
     for cit in selected.citations:
         source = ev.sources[cit.source]
         st.html(f'<blockquote class="cm-excerpt">\u201c{html.escape(cit.excerpt)}\u201d<br>'
@@ -195,7 +212,7 @@ def downloads(ev: Evidence, view: ViewState) -> None:
 
 def main() -> None:
     ev = evidence()
-    url_view, notices = ViewState.from_query(st.query_params.to_dict(), {e.id for e in ev.events})
+    url_view, notices = ViewState.from_query(st.query_params.to_dict(), ev.record_ids())
     init_widgets(url_view)
     for notice in notices:
         st.warning(md_text(notice))
@@ -211,8 +228,7 @@ def main() -> None:
         downloads(ev, view)
     with timeline_tab:
         all_time = view.with_(start=EARLIEST, end=today())
-        st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view),
-                        use_container_width=True)
+        st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
     with sources_tab:
         sources_page(ev)
 

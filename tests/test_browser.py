@@ -45,6 +45,16 @@ def map_frame(page: Page) -> FrameLocator:
     return frame
 
 
+def wait_for_regions(page: Page) -> list[str]:
+    """Region ids Leaflet has drawn, once all four are there (geometry is fetched)."""
+    return page.frame_locator("iframe[title*='streamlit_folium']").locator("body").evaluate(
+        "() => new Promise(done => { const t0 = Date.now(); (function poll() {"
+        " const ids = new Set(Object.values(window.map._layers)"
+        "   .filter(l => l.feature && l.feature.properties).map(l => l.feature.properties.id));"
+        " if (['GEO','ABK','SOS','RUS'].every(i => ids.has(i)) || Date.now() - t0 > 20000)"
+        "   done([...ids]); else setTimeout(poll, 100); })(); })")
+
+
 def event_count(page: Page) -> int:
     text = page.locator("#cm-event-count").inner_text(timeout=30_000)
     return int(re.search(r"\d+", text).group())
@@ -59,7 +69,8 @@ def test_map_draws_offline_slider_filters_and_click_shows_excerpt(app_url: str,
     labels = frame.locator(".cm-region-label").all_inner_texts()
     for name in ("Georgia", "Abkhazia", "South Ossetia", "Russia"):
         assert name in labels
-    assert frame.locator("path.leaflet-interactive").count() >= 4
+    drawn = wait_for_regions(page)
+    assert {"GEO", "ABK", "SOS", "RUS"} <= set(drawn), drawn
     total = len(default_evidence().events)
     assert event_count(page) == total
     markers = frame.locator(".cm-marker").count()
@@ -71,8 +82,8 @@ def test_map_draws_offline_slider_filters_and_click_shows_excerpt(app_url: str,
     thumb = page.get_by_role("slider").first
     thumb.focus()
     thumb.press("End")
-    page.wait_for_function("() => !document.querySelector('#cm-event-count')"
-                           ".innerText.includes(arguments[0])", arg=f"{total}", timeout=30_000)
+    page.wait_for_function("n => !document.querySelector('#cm-event-count')"
+                           ".innerText.includes(String(n))", arg=total, timeout=30_000)
     assert event_count(page) < total
     frame.locator(".cm-marker").first.wait_for(state="detached", timeout=30_000)
     thumb.press("Home")
@@ -96,6 +107,10 @@ def test_url_with_parameters_opens_that_view(app_url: str, context: Ctx) -> None
     frame = map_frame(page)
     labels = frame.locator(".cm-region-label").all_inner_texts()
     assert any("Tskhinvali region" in label for label in labels), labels
+    assert {"GEO", "ABK", "SOS", "RUS"} <= set(wait_for_regions(page))
+    centre = frame.locator("body").evaluate("() => [map.getCenter(), map.getZoom()]")
+    assert abs(centre[0]["lat"] - 42.9) < 0.01 and abs(centre[0]["lng"] - 41.6) < 0.01
+    assert centre[1] == 8
     expected = sum(e.overlaps(date(2014, 11, 1), date(2014, 11, 30))
                    for e in default_evidence().events)
     assert event_count(page) == expected

@@ -89,8 +89,8 @@ def cmd_layer(args: argparse.Namespace) -> int:
 def cmd_build_geodata(args: argparse.Namespace) -> int:
     from caucmap.geobuild import build_geodata
 
-    for path in build_geodata(args.raw, args.out, force=args.force):
-        print(f"wrote {path}")
+    for path in build_geodata(args.raw, args.out, web_out=args.web_out, force=args.force):
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 
 
@@ -101,7 +101,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     base = ViewState()
     if args.view is not None:
         base, notices = ViewState.from_query(parse_qs(args.view.lstrip("?")),
-                                             {e.id for e in ev.events})
+                                             ev.record_ids())
         if notices:
             raise UsageError(" ".join(notices))
     view = _view_from(args, base)
@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build-geodata", help="rebuild geodata/ from the raw inputs")
     build.add_argument("--raw", type=Path, default=Path("../shared/geodata-raw"))
     build.add_argument("--out", type=Path, default=Path("geodata"))
+    build.add_argument("--web-out", type=Path, default=Path("app/static/geodata"),
+                       help="where the browser's copies go (served by the app)")
     build.add_argument("--force", action="store_true", help="replace existing files")
 
     export = sub.add_parser("export", help="export the view as PNG, SVG, PDF or HTML")

@@ -154,6 +154,13 @@ class Evidence:
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)
 
+    def record(self, record_id: str) -> Event | WarFeature | None:
+        """An event or a 2008 war feature: what a click on a map marker selects."""
+        return self.event(record_id) or next((w for w in self.war if w.id == record_id), None)
+
+    def record_ids(self) -> set[str]:
+        return {e.id for e in self.events} | {w.id for w in self.war}
+
     def citation_count(self) -> int:
         records: list[Evidenced] = [*self.events, *self.recognitions, *self.war]
         records += [role for actor in self.actors.values() for role in actor.roles]

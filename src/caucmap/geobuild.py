@@ -13,7 +13,7 @@ files so that the map, the tests and the README all describe the same geometry:
 
 Usage::
 
-    PYTHONPATH=src python -m caucmap.geobuild --raw ../shared/geodata-raw --out geodata --force
+    caucmap build-geodata --raw ../shared/geodata-raw --out geodata --force
 
     >>> from pathlib import Path
     >>> from caucmap.geobuild import build_geodata
@@ -27,9 +27,7 @@ versions give the same bytes.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import warnings
 from collections.abc import Iterable
 from itertools import combinations
@@ -554,45 +552,33 @@ def _world_features(raw: Path) -> Rows:
 # ---------------------------------------------------------------- entry points
 
 
-def build_geodata(raw: Path, out: Path, *, force: bool = False) -> list[Path]:
+WEB_DIGITS = 4  # ~10 m: finer than the browser map's maximum zoom needs
+
+
+def build_geodata(raw: Path, out: Path, *, web_out: Path | None = None,
+                  force: bool = False) -> list[Path]:
     """Build regions, borders and world GeoJSON from ``raw`` into ``out``; return the paths.
 
-    Refuses to replace existing files unless ``force`` (``TargetExistsError``), and
-    checks every target before computing anything, so a refused build writes nothing.
+    ``web_out`` (the app's ``static/geodata``) gets the same features at 4 decimals:
+    the browser fetches them once and caches them instead of receiving the geometry
+    with every rerun. Refuses to replace existing files unless ``force``
+    (``TargetExistsError``), and checks every target before computing anything, so a
+    refused build writes nothing.
     """
     raw, out = Path(raw), Path(out)
-    targets = [out / REGION_FILE, out / BORDER_FILE, out / WORLD_FILE]
+    names = [REGION_FILE, BORDER_FILE, WORLD_FILE]
+    targets = [out / name for name in names]
+    if web_out is not None:
+        targets += [Path(web_out) / name for name in names]
     if not force:
         for target in targets:
             if target.exists():
                 raise TargetExistsError(f"{target}: already exists; pass --force to replace it")
     cover, facts = _regional_coverage(raw)
-    texts = [
-        _feature_collection(_region_features(cover, facts), 5),
-        _feature_collection(_border_features(cover), 5),
-        _feature_collection(_world_features(raw), 3),
-    ]
+    rows = [_region_features(cover, facts), _border_features(cover), _world_features(raw)]
+    digits = [5, 5, 3]
+    texts = [_feature_collection(r, d) for r, d in zip(rows, digits, strict=True)]
+    if web_out is not None:
+        texts += [_feature_collection(r, min(d, WEB_DIGITS)) for r, d in
+                  zip(rows, digits, strict=True)]
     return [write_atomic(p, text, overwrite=force) for p, text in zip(targets, texts, strict=True)]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m caucmap.geobuild --raw DIR --out DIR [--force]``; prints what it wrote."""
-    parser = argparse.ArgumentParser(
-        prog="caucmap build-geodata", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--raw", type=Path, required=True, help="raw inputs (see PROVENANCE.md)")
-    parser.add_argument("--out", type=Path, required=True, help="output folder, e.g. geodata")
-    parser.add_argument("--force", action="store_true", help="replace existing output files")
-    args = parser.parse_args(argv)
-    try:
-        paths = build_geodata(args.raw, args.out, force=args.force)
-    except TargetExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -21,6 +21,7 @@ from typing import Literal, TypeVar
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.ops import polylabel
 
 from caucmap import geodata, style
 from caucmap.evidence import Evidence
@@ -30,7 +31,7 @@ from caucmap.viewstate import ViewState, Worldview
 
 STYLE_COLUMNS = (
     "color", "fill", "fill_opacity", "weight", "dash", "marker", "hollow", "opacity", "label",
-    "tooltip",
+    "label_at", "tooltip",
 )
 K = TypeVar("K")
 NE_ATTRIBUTION = "Boundaries: Natural Earth (public domain); shown for reference, not endorsement"
@@ -57,6 +58,10 @@ class Layer:
     frame: gpd.GeoDataFrame
     legend: tuple[LegendEntry, ...]
     attribution: str
+    # the geodata file holding these features' geometry, and the column that keys them;
+    # lets the web map have the browser fetch (and cache) geometry instead of resending it
+    geometry_file: str | None = None
+    key: str = "id"
 
     def data(self) -> gpd.GeoDataFrame:
         """The features without style columns: what downloads and the CLI give out."""
@@ -105,6 +110,12 @@ def _region_label(ev: Evidence, region_id: str, fallback: str, naming: Naming) -
     return place_name(place, naming) if place else fallback
 
 
+def label_point(geom: shapely.Geometry) -> shapely.Point:
+    """Where a region's name goes: the pole of inaccessibility of its largest part."""
+    parts = getattr(geom, "geoms", [geom])
+    return polylabel(max(parts, key=lambda g: g.area), tolerance=0.01)
+
+
 def _region_description(region_id: str, name: str, worldview: Worldview) -> tuple[str, str]:
     """(status, description) of a focus region under a worldview; attributed, not asserted."""
     if region_id in ENTITY_NAMES:
@@ -138,13 +149,15 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
             fill = style.REGION_FILL_RUSSIA_VIEW[rec.id]
         if worldview is Worldview.RUSSIA and rec.id == "GEO":
             geom = geodata.georgia_core(ev.root)
-        note = f" ({rec.note})" if rec.note else ""
+        note = f" ({localise(rec.note, ev.places, naming)})" if rec.note else ""
+        # Georgia's name goes on its core, not on the regions inside it
+        label_at = label_point(geodata.georgia_core(ev.root) if rec.id == "GEO" else geom)
         rows.append({
             "id": rec.id, "name": name, "status": status, "role": rec.role,
             "clipped": bool(rec.clipped), "description": description,
             "color": style.LINE_INTERNATIONAL if focus else style.MUTED_STROKE,
-            "fill": fill, "fill_opacity": 0.85 if focus else 0.6, "weight": 0.6,
-            "label": name if focus else "",
+            "fill": fill, "fill_opacity": 1.0 if focus else 0.6, "weight": 0.6,
+            "label": name if focus else "", "label_at": label_at if focus else None,
             "tooltip": description + note + (" [map clipped]" if rec.clipped else ""),
         })
         geoms.append(geom)
@@ -160,7 +173,7 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
                                   style.REGION_FILL["ABK"]))
     legend.append(LegendEntry("Russia", "fill", style.LINE_INTERNATIONAL, style.REGION_FILL["RUS"]))
     return Layer("regions", "Countries and regions", _frame(rows, geoms), tuple(legend),
-                 NE_ATTRIBUTION)
+                 NE_ATTRIBUTION, geometry_file="regions")
 
 
 _ABL_TERMS = {
@@ -203,7 +216,7 @@ def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         legend.append(LegendEntry(f"Boundary line of a breakaway region ({_ABL_TERMS[naming]})",
                                   "line", style.LINE_ABL, dash=style.DASH_ABL))
     return Layer("borders", "Contested borders", _frame(rows, list(raw.geometry)), tuple(legend),
-                 NE_ATTRIBUTION)
+                 NE_ATTRIBUTION, geometry_file="borders")
 
 
 def recognitions_of(ev: Evidence, entity: str, at: date) -> list[Recognition]:
@@ -243,7 +256,8 @@ def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
     legend = tuple(LegendEntry(f"Recognised by {label}", "fill", style.LINE_INTERNATIONAL, fill)
                    for label, fill in counts)
     return Layer("recognition", f"Recognition as of {at.isoformat()}", _frame(rows, geoms),
-                 legend, "Recognitions: caucmap catalogue (cited / referenced)")
+                 legend, "Recognitions: caucmap catalogue (cited / referenced)",
+                 geometry_file="regions")
 
 
 def world_layer(ev: Evidence, at: date) -> Layer:
@@ -258,8 +272,9 @@ def world_layer(ev: Evidence, at: date) -> Layer:
         abk, sos = recs.get("ABK"), recs.get("SOS")
         on_abk, on_sos = bool(abk and abk.active_on(at)), bool(sos and sos.active_on(at))
         withdrawn = any(r.withdrawn and r.withdrawn <= at for r in recs.values())
+        plain = style.REGION_FILL["GEO"] if rec.iso_n3 == "268" else style.REGION_FILL["context"]
         fill = ("#3f007d" if on_abk and on_sos else "#9e9ac8" if on_abk or on_sos
-                else "#bdbdbd" if withdrawn else "#f1e3b9" if rec.iso_n3 == "268" else "#f4f4f2")
+                else "#bdbdbd" if withdrawn else plain)
         tip = rec.name
         if recs:
             tip += "\n" + "\n".join(f"{'Abkhazia' if e == 'ABK' else 'South Ossetia'}: "
@@ -284,7 +299,8 @@ def world_layer(ev: Evidence, at: date) -> Layer:
         LegendEntry("Georgia", "fill", "#8a8a8a", "#f1e3b9"),
     )
     return Layer("world", f"Recognising states as of {at.isoformat()}",
-                 _frame(rows, list(raw.geometry)), legend, NE_ATTRIBUTION)
+                 _frame(rows, list(raw.geometry)), legend, NE_ATTRIBUTION,
+                 geometry_file="world", key="name")
 
 
 def _uncertain(date_precision: str, location_precision: str) -> bool:

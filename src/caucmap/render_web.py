@@ -18,9 +18,12 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from caucmap import style
-from caucmap.evidence import Evidence
+from caucmap.assets import icon_path_element
+from caucmap.evidence import Evidence, project_root
 from caucmap.layers import Layer, LegendEntry, build_layers, world_layer
 from caucmap.viewstate import ViewState
 
@@ -30,6 +33,8 @@ DEFAULT_CENTER = (42.4, 43.4)
 DEFAULT_ZOOM = 7
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
+GEODATA_URL = "/app/static/geodata"
+STATIC_GEODATA = project_root() / "app" / "static" / "geodata"
 
 
 def text_html(text: str) -> str:
@@ -67,35 +72,90 @@ def legend_html(layers: dict[str, Layer]) -> str:
     rows = []
     for layer in layers.values():
         for entry in layer.legend:
-            rows.append(f'<div class="cm-legend-row">{legend_swatch(entry)} '
-                        f"<span>{html.escape(entry.label)}</span></div>")
-    return '<div class="cm-legend">' + "".join(rows) + "</div>"
+            rows.append('<div class="cm-legend-row" style="display:flex;align-items:center;'
+                        f'gap:5px">{legend_swatch(entry)}<span>{html.escape(entry.label)}'
+                        "</span></div>")
+    return ('<div class="cm-legend" style="display:flex;flex-wrap:wrap;column-gap:14px;'
+            'font-size:12px">' + "".join(rows) + "</div>")
 
 
-def _geojson(layer: Layer, *, tooltip: bool = True) -> folium.GeoJson:
-    """A styled GeoJson layer; the style travels in properties, the tooltip escaped."""
+def _leaflet_style(row: object) -> dict[str, object]:
+    """The Leaflet path options of one styled row."""
+    fill = row.fill if isinstance(row.fill, str) else None
+    return {"color": row.color, "weight": float(row.weight or 1.0),
+            "fillColor": fill or "none", "fillOpacity": float(row.fill_opacity or 0) if fill else 0,
+            "dashArray": row.dash or None, "opacity": float(row.opacity or 1.0)}
+
+
+class FetchedGeoJson(MacroElement):
+    """Geometry the browser fetches once from ``app/static/geodata`` (and caches).
+
+    Only the per-feature style and tooltip tables travel with the map, keyed by a
+    property: a slider rerun resends a few kilobytes instead of the polygons. For a
+    standalone file the GeoJSON text is inlined instead of fetched.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var styles = {{ this.styles|tojson }}, tips = {{ this.tips|tojson }};
+  var key = {{ this.key|tojson }}, fallback = {{ this.fallback|tojson }};
+  function draw(data) {
+    L.geoJSON(data, {
+      pane: {{ this.pane|tojson }},
+      filter: function (f) { return fallback !== null || f.properties[key] in styles; },
+      style: function (f) { return styles[f.properties[key]] || fallback; },
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 5}); },
+      onEachFeature: function (f, layer) {
+        var tip = tips[f.properties[key]];
+        if (tip) { layer.bindTooltip(tip, {sticky: true}); }
+      }
+    }).addTo({{ this._parent.get_name() }});
+  }
+  {% if this.inline %}draw({{ this.inline }});{% else %}
+  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);{% endif %}
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, layer: Layer, pane: str, *, inline: str | None = None,
+                 url_prefix: str = GEODATA_URL) -> None:
+        super().__init__()
+        self._name = "FetchedGeoJson"
+        frame = layer.frame
+        rows = list(frame.itertuples())
+        self.key = layer.key
+        self.pane = pane
+        self.url = f"{url_prefix}/{layer.geometry_file}.geojson"
+        self.inline = inline
+        plain = [r for r in rows if r.fill == style.REGION_FILL["context"]]
+        self.fallback = _leaflet_style(plain[0]) if layer.name == "world" and plain else None
+        self.styles = {getattr(r, self.key): _leaflet_style(r) for r in rows
+                       if self.fallback is None or _leaflet_style(r) != self.fallback}
+        self.tips = {getattr(r, self.key): text_html(r.tooltip) for r in rows
+                     if r.tooltip and (self.fallback is None or "\n" in r.tooltip)}
+
+
+def _inline_geojson(layer: Layer) -> folium.GeoJson:
+    """Computed geometry (war lines and zones): sent with the map, it is small."""
     frame = layer.frame
     data = gpd.GeoDataFrame(
-        {
-            "tip": [text_html(t or "") for t in frame["tooltip"]],
-            "s_color": frame["color"], "s_fill": frame["fill"],
-            "s_fo": frame["fill_opacity"].fillna(0.0), "s_w": frame["weight"].fillna(1.0),
-            "s_dash": frame["dash"].fillna(""),
-        },
+        {"tip": [text_html(t or "") for t in frame["tooltip"]],
+         "st": [_leaflet_style(r) for r in frame.itertuples()]},
         geometry=frame.geometry, crs=frame.crs,
     ).to_json(drop_id=True)
+    return folium.GeoJson(data, name=layer.title,
+                          style_function=lambda feature: feature["properties"]["st"],
+                          tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False))
 
-    def style_function(feature: dict) -> dict:
-        p = feature["properties"]
-        return {"color": p["s_color"], "fillColor": p["s_fill"] or "none",
-                "fillOpacity": p["s_fo"] if p["s_fill"] else 0.0, "weight": p["s_w"],
-                "dashArray": p["s_dash"] or None}
 
-    return folium.GeoJson(
-        data, name=layer.title, style_function=style_function,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False) if tooltip else None,
-        smooth_factor=1.0,
-    )
+def _geometry_layer(layer: Layer, pane: str, *, standalone: bool) -> MacroElement:
+    if layer.geometry_file is None:
+        return _inline_geojson(layer)
+    inline = None
+    if standalone:
+        inline = (STATIC_GEODATA / f"{layer.geometry_file}.geojson").read_text(encoding="utf-8")
+    return FetchedGeoJson(layer, pane, inline=inline)
 
 
 def _label(lat: float, lon: float, text: str, css_class: str) -> folium.Marker:
@@ -116,36 +176,77 @@ def _popup(row: object) -> str:
     return "".join(parts)
 
 
-def _point_markers(layer: Layer, group: folium.FeatureGroup) -> None:
-    for row in layer.frame.itertuples():
-        geom = row.geometry
-        if geom is None or geom.geom_type != "Point":
-            continue
-        icon = folium.DivIcon(
-            html=symbol_svg(row.marker, row.color, hollow=bool(row.hollow),
-                            opacity=float(row.opacity or 1.0)),
-            icon_size=(18, 18), icon_anchor=(9, 9), class_name="cm-marker")
-        tip = f"{row.tooltip}\nref: {row.id}"
-        folium.Marker(
-            (geom.y, geom.x), icon=icon, tooltip=folium.Tooltip(text_html(tip)),
-            popup=folium.Popup(_popup(row), max_width=360),
-        ).add_to(group)
+class PointLayer(MacroElement):
+    """Point markers built in the browser from compact arrays, not one folium Marker each.
+
+    Each distinct symbol is sent once as SVG; a row is ``[lat, lon, icon, tooltip,
+    popup]``. Past ``max_icons`` rows the points are drawn as canvas circles, which
+    stay responsive with tens of thousands of points.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var icons = {{ this.icons|tojson }}, rows = {{ this.rows|tojson }};
+  var group = {{ this._parent.get_name() }};
+  var canvas = rows.length > {{ this.max_icons }} ? L.canvas({padding: 0.5}) : null;
+  var divs = icons.map(function (i) {
+    return L.divIcon({html: i.svg, className: 'cm-marker', iconSize: [18, 18],
+                      iconAnchor: [9, 9]});
+  });
+  rows.forEach(function (r) {
+    var icon = icons[r[2]], m;
+    if (canvas) {
+      m = L.circleMarker([r[0], r[1]], {renderer: canvas, radius: 4, weight: 1,
+        color: icon.color, fillColor: icon.color, fillOpacity: icon.hollow ? 0 : 0.8,
+        opacity: icon.opacity});
+    } else {
+      m = L.marker([r[0], r[1]], {icon: divs[r[2]]});
+    }
+    if (r[3]) { m.bindTooltip(r[3]); }
+    if (r[4]) { m.bindPopup(r[4], {maxWidth: 360}); }
+    m.addTo(group);
+  });
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, layer: Layer, *, popups: bool, max_icons: int = 2000) -> None:
+        super().__init__()
+        self._name = "PointLayer"
+        self.max_icons = max_icons
+        keys: dict[tuple, int] = {}
+        self.icons: list[dict[str, object]] = []
+        self.rows: list[list[object]] = []
+        for row in layer.frame.itertuples():
+            geom = row.geometry
+            if geom is None or geom.geom_type != "Point":
+                continue
+            look = (row.marker, row.color, bool(row.hollow), float(row.opacity or 1.0))
+            if look not in keys:
+                keys[look] = len(self.icons)
+                self.icons.append({"svg": symbol_svg(look[0], look[1], hollow=look[2],
+                                                     opacity=look[3]),
+                                   "color": look[1], "hollow": look[2], "opacity": look[3]})
+            tip = text_html(f"{row.tooltip}\nref: {row.id}")
+            self.rows.append([round(geom.y, 5), round(geom.x, 5), keys[look], tip,
+                              _popup(row) if popups else None])
 
 
-def _war_group(layer: Layer) -> folium.FeatureGroup:
+def _war_group(layer: Layer, *, popups: bool) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=layer.title)
     frame = layer.frame
     shapes = frame[frame.geometry.geom_type != "Point"]
     if not shapes.empty:
-        _geojson(Layer(layer.name, layer.title, shapes, layer.legend, layer.attribution)
-                 ).add_to(group)
-    _point_markers(layer, group)
+        _inline_geojson(Layer(layer.name, layer.title, shapes, layer.legend, layer.attribution)
+                        ).add_to(group)
+    PointLayer(layer, popups=popups).add_to(group)
     return group
 
 
-def _events_group(layer: Layer) -> folium.FeatureGroup:
+def _events_group(layer: Layer, *, popups: bool) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=layer.title)
-    _point_markers(layer, group)
+    PointLayer(layer, popups=popups).add_to(group)
     return group
 
 
@@ -171,51 +272,63 @@ blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 """.replace("SEA_COLOUR", style.SEA)
 
 
-def _base_map(layers: dict[str, Layer], center: tuple[float, float], zoom: int) -> folium.Map:
+PANES = {"regions": 350, "world": 350, "recognition": 360, "borders": 420}
+
+
+def _base_map(layers: dict[str, Layer], center: tuple[float, float], zoom: int, *,
+              standalone: bool) -> folium.Map:
     base = folium.Map(location=center, zoom_start=zoom, tiles=None,
                       prefer_canvas=True, control_scale=True, min_zoom=2, max_zoom=13,
                       attribution_control=True)
     base.get_root().header.add_child(folium.Element(CSS))
+    icon_path_element().add_to(base)
+    for name, z_index in PANES.items():
+        folium.map.CustomPane(f"cm-{name}", z_index=z_index).add_to(base)
     for name in ("world", "regions", "borders"):
         if name in layers:
-            _geojson(layers[name]).add_to(base)
+            _geometry_layer(layers[name], f"cm-{name}", standalone=standalone).add_to(base)
     if "regions" in layers:
         for row in layers["regions"].frame.itertuples():
             if row.label:
-                point = row.geometry.representative_point()
-                _label(point.y, point.x, row.label, "cm-region-label").add_to(base)
+                _label(row.label_at.y, row.label_at.x, row.label, "cm-region-label").add_to(base)
     return base
 
 
-def web_map(ev: Evidence, view: ViewState, *, at_view: bool = False) -> WebMap:
+def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | None = None,
+            standalone: bool = False) -> WebMap:
     """The app's map for a view: base layers in the map, date-driven layers as groups.
 
-    The app keeps the base map's centre fixed (st_folium moves it via ``center``/``zoom``
-    without a remount); ``at_view=True`` bakes the view's extent in, for exports.
+    The base map opens at ``start`` (lat, lon, zoom), which the app keeps fixed for a
+    session: st_folium then pans via ``center``/``zoom`` without remounting, and applies
+    those only when they change. ``standalone=True`` opens at the view's extent and
+    inlines the geometry, for the HTML export.
     """
-    center, zoom = ((view.lat, view.lon), view.zoom) if at_view else (DEFAULT_CENTER,
-                                                                      DEFAULT_ZOOM)
+    lat, lon, zoom = (view.lat, view.lon, view.zoom) if standalone else (
+        start or (*DEFAULT_CENTER, DEFAULT_ZOOM))
+    center = (lat, lon)
     if view.world:
         layers = {"world": world_layer(ev, view.end)}
-        return WebMap(_base_map(layers, WORLD_CENTER, WORLD_ZOOM), [], layers)
+        return WebMap(_base_map(layers, WORLD_CENTER, WORLD_ZOOM, standalone=standalone), [],
+                      layers)
     layers = build_layers(ev, view)
     groups = []
     if "recognition" in layers:
         group = folium.FeatureGroup(name=layers["recognition"].title)
-        _geojson(layers["recognition"]).add_to(group)
+        _geometry_layer(layers["recognition"], "cm-recognition", standalone=standalone
+                        ).add_to(group)
         groups.append(group)
     if "war2008" in layers:
-        groups.append(_war_group(layers["war2008"]))
+        groups.append(_war_group(layers["war2008"], popups=standalone))
     if "events" in layers:
-        groups.append(_events_group(layers["events"]))
-    return WebMap(_base_map(layers, center, zoom), groups, layers)
+        groups.append(_events_group(layers["events"], popups=standalone))
+    return WebMap(_base_map(layers, center, zoom, standalone=standalone), groups, layers)
 
 
 def standalone_html(ev: Evidence, view: ViewState) -> str:
     """One self-contained interactive HTML file of the view, assets inlined, offline."""
     from caucmap.assets import inline_assets
 
-    parts = web_map(ev, view, at_view=True)
+    parts = web_map(ev, view, standalone=True)
     m = parts.base
     for group in parts.groups:
         group.add_to(m)

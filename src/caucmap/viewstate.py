@@ -12,6 +12,7 @@ plain-text notice (the caller escapes it like any other text).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -145,6 +146,12 @@ class ViewState:
                 bad("world", raw, "0 or 1")
         changes.update(_parse_extent(get, bad))
         return replace(view, **changes), notices
+
+
+def pixel_rounded(lat: float, lon: float, zoom: int) -> tuple[float, float, int]:
+    """A map centre rounded to about one screen pixel at ``zoom``: stable, short URLs."""
+    digits = max(0, math.ceil(math.log10(256 * 2**zoom / 360)))
+    return round(lat, digits), round(lon, digits), zoom
 
 
 def parse_iso_date(raw: str) -> date | None:

@@ -1,0 +1,72 @@
+"""Export a view as a file: one path for the CLI (``caucmap export``) and the app's downloads.
+
+    >>> from caucmap.export import export_bytes, export_view
+    >>> export_view(ev, view, Path("briefing.pdf"), size="A4")       # refuses to overwrite
+    PosixPath('briefing.pdf')
+    >>> png = export_bytes(ev, view, "png", size="16:9", dpi=144)   # 1920x1080 for a slide
+
+PNG, SVG and PDF are drawn by :mod:`caucmap.render_static` (see its docstring for
+sizes, extent and style conventions); HTML is the standalone web map of
+:func:`caucmap.render_web.standalone_html`. Files are written atomically
+(:func:`caucmap.atomic.write_atomic`); a bad format, size or dpi raises
+:class:`caucmap.errors.UsageError`, which the CLI prints in one line (exit 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, cast
+
+from caucmap.atomic import TargetExistsError, write_atomic
+from caucmap.errors import UsageError
+from caucmap.evidence import Evidence
+from caucmap.render_static import FORMATS, Format, parse_size, render_bytes
+from caucmap.viewstate import ViewState
+
+ExportFormat = Literal["png", "svg", "pdf", "html"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = (*FORMATS, "html")
+MEDIA_TYPES: dict[ExportFormat, str] = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def format_of(out: Path) -> ExportFormat:
+    """The export format a file name asks for, from its suffix."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix not in EXPORT_FORMATS:
+        shown = f"'.{suffix}'" if suffix else "no suffix"
+        raise UsageError(f"--out {out}: unsupported format ({shown}); use "
+                         + ", ".join(f".{f}" for f in EXPORT_FORMATS))
+    return cast(ExportFormat, suffix)
+
+
+def export_bytes(ev: Evidence, view: ViewState, fmt: str, *, size: str = "A4",
+                 dpi: int = 300) -> bytes:
+    """The view encoded as ``fmt`` (png, svg, pdf or html): what a download button serves."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unsupported format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+    if fmt == "html":
+        from caucmap.render_web import standalone_html  # folium: only when asked for
+
+        return standalone_html(ev, view).encode("utf-8")
+    return render_bytes(ev, view, cast(Format, fmt), size=size, dpi=dpi)
+
+
+def export_view(ev: Evidence, view: ViewState, out: Path, *, size: str = "A4", dpi: int = 300,
+                overwrite: bool = False) -> Path:
+    """Write the view to ``out`` in the format its suffix names; return the path.
+
+    Everything a user can get wrong (suffix, size, dpi, an existing file) is checked
+    before the map is drawn, so a mistake costs no rendering time.
+    """
+    out = Path(out)
+    fmt = format_of(out)
+    if fmt != "html":
+        parse_size(size, dpi)
+    if out.exists() and not overwrite:  # write_atomic checks again, race-free
+        raise TargetExistsError(f"{out}: already exists; pass --force (overwrite) to replace it")
+    return write_atomic(out, export_bytes(ev, view, fmt, size=size, dpi=dpi),
+                        overwrite=overwrite)
