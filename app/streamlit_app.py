@@ -32,6 +32,7 @@ from caucmap.viewstate import (
 )
 
 MAP_KEY = "map"
+MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$")
 LAYER_LABELS = {
     LayerName.RECOGNITION: "Recognition status",
@@ -75,7 +76,7 @@ def on_map_change() -> None:
     value = st.session_state.get(MAP_KEY) or {}
     ref = render_web.event_ref(value.get("last_object_clicked_tooltip"))
     if ref:
-        st.session_state["event"] = ref
+        st.session_state["clicked"] = ref  # resolved against the view in event_panel
     centre, zoom = value.get("center"), value.get("zoom")
     if centre and zoom:
         st.session_state["extent"] = pixel_rounded(centre["lat"], centre["lng"], int(zoom))
@@ -87,8 +88,9 @@ def sidebar(ev: Evidence) -> ViewState:
     st.sidebar.slider("Date range", min_value=EARLIEST, max_value=today(), key="dates",
                       format="YYYY-MM-DD")
     st.sidebar.multiselect("Layers", list(LAYER_LABELS.values()), key="layers")
-    st.sidebar.radio("Worldview", [w.value for w in Worldview], key="worldview",
-                     format_func=lambda v: WORLDVIEW_LABELS[Worldview(v)])
+    naming = Naming(st.session_state["naming"])
+    worldviews = {w.value: localise(WORLDVIEW_LABELS[w], ev.places, naming) for w in Worldview}
+    st.sidebar.radio("Worldview", list(worldviews), key="worldview", format_func=worldviews.get)
     st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
                      format_func=lambda v: NAMING_LABELS[Naming(v)])
     st.sidebar.toggle("World view: recognising states", key="world")
@@ -125,12 +127,21 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
 
 def event_panel(ev: Evidence, view: ViewState) -> None:
     """Everything behind one event or war feature: dates with basis, places, every excerpt."""
-    frames = [events_layer(ev, view).frame, war_layer(ev, view).frame]
+    events = events_layer(ev, view)
+    if clicked := st.session_state.pop("clicked", None):
+        st.session_state["event"] = render_web.resolve_ref(clicked, events)
+    frames = [events.frame, war_layer(ev, view).frame]
     titles = {i: t for frame in frames for i, t in zip(frame["id"], frame["title"], strict=True)}
     if st.session_state.get("event") not in titles:
         st.session_state["event"] = None
-    st.selectbox("Event", [None, *titles], key="event",
+    listed = list(titles)[:MAX_LISTED]
+    if st.session_state["event"] and st.session_state["event"] not in listed:
+        listed.append(st.session_state["event"])
+    st.selectbox("Event", [None, *listed], key="event", placeholder="Select an event...",
                  format_func=lambda i: "Select an event..." if i is None else titles[i])
+    if len(titles) > MAX_LISTED:
+        st.caption(f"Listing the first {MAX_LISTED} of {len(titles):,}: narrow the date range "
+                   "or click a point on the map.")
     selected = ev.record(st.session_state["event"] or "")
     if selected is None:
         st.caption("Click a marker on the map or pick an event to read its sources.")
@@ -197,11 +208,13 @@ def sources_page(ev: Evidence) -> None:
 
 
 def downloads(ev: Evidence, view: ViewState) -> None:
-    layers = events_layer(ev, view)
+    layer = events_layer(ev, view)
     cols = st.columns(6)
-    cols[0].download_button("Events GeoJSON", to_geojson(layers), "caucmap-events.geojson",
-                            mime="application/geo+json")
-    cols[1].download_button("Events CSV", to_csv(layers), "caucmap-events.csv", mime="text/csv")
+    # every download is built on click, not on each rerun
+    cols[0].download_button("Events GeoJSON", lambda: to_geojson(layer), "caucmap-events.geojson",
+                            mime="application/geo+json", on_click="ignore")
+    cols[1].download_button("Events CSV", lambda: to_csv(layer), "caucmap-events.csv",
+                            mime="text/csv", on_click="ignore")
     for col, fmt, mime in zip(cols[2:], ("png", "svg", "pdf", "html"),
                               ("image/png", "image/svg+xml", "application/pdf", "text/html"),
                               strict=True):

@@ -96,7 +96,7 @@ def offline_browser() -> Iterator[tuple[BrowserContext, list[str]]]:
 
         def guard(route: Route, request: Request) -> None:
             host = urlparse(request.url).hostname or ""
-            if request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            if request.url.startswith(("data:", "blob:", "about:", "file:")) or host in LOCAL_HOSTS:
                 route.continue_()
             else:
                 blocked.append(request.url)

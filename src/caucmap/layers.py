@@ -248,7 +248,8 @@ def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
             "id": entity, "name": name, "recognised_by": len(active),
             "states": [r.state for r in active], "as_of": at.isoformat(),
             "color": style.LINE_INTERNATIONAL, "fill": style.recognition_colour(len(active)),
-            "fill_opacity": 0.75, "weight": 0.8, "label": f"{name}\n{len(active)} recognitions",
+            "fill_opacity": 0.75, "weight": 0.8,
+            "label": f"{name}\n{len(active)} recognition{'' if len(active) == 1 else 's'}",
             "tooltip": tooltip,
         })
         geoms.append(geodata.region_geometry(ev.root, entity))

@@ -84,7 +84,7 @@ from caucmap import geodata, style
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.layers import Layer, LegendEntry, build_layers
-from caucmap.naming import NAMING_LABELS
+from caucmap.naming import NAMING_LABELS, localise
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
 
 Format = Literal["png", "svg", "pdf"]
@@ -728,7 +728,8 @@ class _Renderer:
                    gid="title")
         top -= _text_size(self.renderer, title, size, "bold")[1] + self.inch(0.02)
         parts = [f"{_day(view.start)} - {_day(view.end)}",
-                 f"Worldview: {WORLDVIEW_LABELS[view.worldview]}",
+                 "Worldview: "
+                 + localise(WORLDVIEW_LABELS[view.worldview], self.ev.places, view.naming),
                  f"Place names: {NAMING_LABELS[view.naming]}"]
         if view.event and "events" in self.layers:
             chosen = self.layers["events"].frame.query("id == @view.event")

@@ -12,12 +12,16 @@ Leaflet, whose tooltips and popups are raw HTML.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -28,7 +32,8 @@ from caucmap.layers import Layer, LegendEntry, build_layers, world_layer
 from caucmap.viewstate import ViewState
 
 TILE_NOTE = "No tile server: the basemap is drawn from bundled Natural Earth data."
-EVENT_REF = re.compile(r"ref: ([a-z0-9][a-z0-9-]*)")
+EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
+MAX_ICONS = 2000  # beyond this many points, compact columns and canvas circles
 DEFAULT_CENTER = (42.4, 43.4)
 DEFAULT_ZOOM = 7
 WORLD_CENTER = (20.0, 10.0)
@@ -166,7 +171,7 @@ def _label(lat: float, lon: float, text: str, css_class: str) -> folium.Marker:
 
 def _popup(row: object) -> str:
     """Title, date, place and every excerpt with its outlet: the evidence at a click."""
-    parts = [f"<b>{html.escape(row.title)}</b>", html.escape(row.date_label)]
+    parts = [f"<b>{html.escape(row.title)}</b><br>{html.escape(row.date_label)}"]
     for cit in row.citations:
         parts.append(f"<blockquote>\u201c{html.escape(cit['excerpt'])}\u201d<br>"
                      f"<i>{html.escape(cit['outlet'])}, {html.escape(cit['published'])}</i>"
@@ -176,61 +181,103 @@ def _popup(row: object) -> str:
     return "".join(parts)
 
 
-class PointLayer(MacroElement):
-    """Point markers built in the browser from compact arrays, not one folium Marker each.
+def point_rows(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The rows a point layer draws, in the order the browser numbers them."""
+    geoms = frame.geometry
+    return frame[geoms.notna() & (geoms.geom_type == "Point")]
 
-    Each distinct symbol is sent once as SVG; a row is ``[lat, lon, icon, tooltip,
-    popup]``. Past ``max_icons`` rows the points are drawn as canvas circles, which
-    stay responsive with tens of thousands of points.
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"))
+                            .tobytes()).decode("ascii")
+
+
+class PointLayer(MacroElement):
+    """Point markers built in the browser from compact data, not one folium Marker each.
+
+    Each distinct symbol is sent once. Up to ``max_icons`` points, a row is ``[lat, lon,
+    icon, tooltip, popup]`` and markers are SVG icons. Past that (a large imported
+    catalogue) the payload is columnar: coordinates quantised to 1e-5 degrees as
+    base64 Int32 arrays and a Uint8 symbol index, about 11 bytes a point; points are
+    canvas circles created in chunks so the tab stays responsive, and a tooltip is
+    bound on hover or click, naming the point's position (``ref: #N``), which the
+    server maps back to the event.
     """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  var icons = {{ this.icons|tojson }}, rows = {{ this.rows|tojson }};
-  var group = {{ this._parent.get_name() }};
-  var canvas = rows.length > {{ this.max_icons }} ? L.canvas({padding: 0.5}) : null;
+  var icons = {{ this.icons|tojson }}, group = {{ this._parent.get_name() }};
+  {% if this.columns %}
+  var cols = {{ this.columns|tojson }};
+  function decode(b64, T) {
+    var s = atob(b64), u = new Uint8Array(s.length);
+    for (var k = 0; k < s.length; k++) { u[k] = s.charCodeAt(k); }
+    return new T(u.buffer);
+  }
+  var lat = decode(cols.lat, Int32Array), lon = decode(cols.lon, Int32Array);
+  var sym = decode(cols.icon, Uint8Array), n = lat.length, i = 0;
+  var canvas = L.canvas({padding: 0.5});
+  function tip(e) {
+    var m = e.target;
+    if (!m.getTooltip()) {
+      m.bindTooltip(cols.label + ' ' + (m.cmIndex + 1) + ' of ' + n +
+                    ': click to read its evidence<br>ref: #' + m.cmIndex);
+      if (e.type === 'mouseover') { m.openTooltip(); }
+    }
+  }
+  (function chunk() {
+    var end = Math.min(i + 4000, n);
+    for (; i < end; i++) {
+      var icon = icons[sym[i]];
+      var m = L.circleMarker([lat[i] / 1e5, lon[i] / 1e5], {renderer: canvas, radius: 4,
+        weight: 1, color: icon.color, fillColor: icon.color,
+        fillOpacity: icon.hollow ? 0 : 0.8, opacity: icon.opacity});
+      m.cmIndex = i;
+      m.on('mouseover click', tip);
+      m.addTo(group);
+    }
+    if (i < n) { setTimeout(chunk, 0); }
+  })();
+  {% else %}
+  var rows = {{ this.rows|tojson }};
   var divs = icons.map(function (i) {
     return L.divIcon({html: i.svg, className: 'cm-marker', iconSize: [18, 18],
                       iconAnchor: [9, 9]});
   });
   rows.forEach(function (r) {
-    var icon = icons[r[2]], m;
-    if (canvas) {
-      m = L.circleMarker([r[0], r[1]], {renderer: canvas, radius: 4, weight: 1,
-        color: icon.color, fillColor: icon.color, fillOpacity: icon.hollow ? 0 : 0.8,
-        opacity: icon.opacity});
-    } else {
-      m = L.marker([r[0], r[1]], {icon: divs[r[2]]});
-    }
+    var m = L.marker([r[0], r[1]], {icon: divs[r[2]]});
     if (r[3]) { m.bindTooltip(r[3]); }
     if (r[4]) { m.bindPopup(r[4], {maxWidth: 360}); }
     m.addTo(group);
   });
+  {% endif %}
 })();
 {% endmacro %}
 """)
 
-    def __init__(self, layer: Layer, *, popups: bool, max_icons: int = 2000) -> None:
+    def __init__(self, layer: Layer, *, popups: bool, max_icons: int = MAX_ICONS) -> None:
         super().__init__()
         self._name = "PointLayer"
-        self.max_icons = max_icons
-        keys: dict[tuple, int] = {}
-        self.icons: list[dict[str, object]] = []
+        frame = point_rows(layer.frame)
+        looks = frame[["marker", "color", "hollow", "opacity"]].astype(
+            {"hollow": bool, "opacity": float})
+        codes, uniques = pd.MultiIndex.from_frame(looks).factorize()
+        self.icons = [{"svg": symbol_svg(str(m), str(c), hollow=bool(h), opacity=float(o)),
+                       "color": str(c), "hollow": bool(h), "opacity": float(o)}
+                      for m, c, h, o in uniques]
         self.rows: list[list[object]] = []
-        for row in layer.frame.itertuples():
-            geom = row.geometry
-            if geom is None or geom.geom_type != "Point":
-                continue
-            look = (row.marker, row.color, bool(row.hollow), float(row.opacity or 1.0))
-            if look not in keys:
-                keys[look] = len(self.icons)
-                self.icons.append({"svg": symbol_svg(look[0], look[1], hollow=look[2],
-                                                     opacity=look[3]),
-                                   "color": look[1], "hollow": look[2], "opacity": look[3]})
+        self.columns: dict[str, str] | None = None
+        if len(frame) > max_icons:
+            xy = shapely.get_coordinates(frame.geometry.values)
+            scaled = np.rint(xy * 1e5).astype(np.int32)
+            self.columns = {"lat": _b64(scaled[:, 1]), "lon": _b64(scaled[:, 0]),
+                            "icon": _b64(codes.astype(np.uint8)), "label": layer.title}
+            return
+        for row, code in zip(frame.itertuples(), codes, strict=True):
             tip = text_html(f"{row.tooltip}\nref: {row.id}")
-            self.rows.append([round(geom.y, 5), round(geom.x, 5), keys[look], tip,
-                              _popup(row) if popups else None])
+            self.rows.append([round(row.geometry.y, 5), round(row.geometry.x, 5), int(code),
+                              tip, _popup(row) if popups else None])
 
 
 def _war_group(layer: Layer, *, popups: bool) -> folium.FeatureGroup:
@@ -333,7 +380,7 @@ def standalone_html(ev: Evidence, view: ViewState) -> str:
     for group in parts.groups:
         group.add_to(m)
     legend = folium.Element(
-        '<div style="position:absolute;bottom:24px;left:10px;z-index:1000;max-width:320px">'
+        '<div style="position:absolute;top:10px;right:10px;z-index:1000;max-width:340px">'
         + legend_html(parts.layers) + "</div>")
     m.get_root().html.add_child(legend)
     return inline_assets(m.get_root().render())
@@ -350,6 +397,15 @@ def context_html(text: str, span: tuple[int, int] | None) -> str:
 
 
 def event_ref(tooltip: str | None) -> str | None:
-    """The event id in a clicked marker's tooltip text (markers end with 'ref: <id>')."""
+    """What a clicked marker's tooltip refers to: an id, or '#N' for the N-th point."""
     match = EVENT_REF.search(tooltip or "")
     return match.group(1) if match else None
+
+
+def resolve_ref(ref: str, layer: Layer) -> str | None:
+    """An event id for a ref; '#N' is the N-th point the layer drew for the same view."""
+    if not ref.startswith("#"):
+        return ref
+    rows = point_rows(layer.frame)
+    position = int(ref[1:])
+    return str(rows["id"].iloc[position]) if position < len(rows) else None

@@ -30,17 +30,31 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+MAX_MARKS = 3000  # beyond this, events are counted per month instead of drawn one by one
+
+
+def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per month and category, by start date: the timeline of a large catalogue."""
+    months = pd.to_datetime(events["start"]).dt.to_period("M").dt.to_timestamp()
+    return (events.assign(month=months).groupby(["month", "category"]).size()
+            .rename("events").reset_index())
+
+
 def timeline_chart(events: pd.DataFrame, view: ViewState, height: int = 220) -> alt.Chart:
     """All events over time; the selected date range is the shaded band."""
-    data = timeline_frame(events)
+    band = _band(view)
     colours = alt.Scale(domain=[c.value for c in Category],
                         range=[style.CATEGORY_STYLE[c][1] for c in Category])
+    if len(events) > MAX_MARKS:
+        bars = alt.Chart(monthly_counts(events)).mark_bar().encode(
+            x=alt.X("month:T", title=None), y=alt.Y("sum(events):Q", title="events per month"),
+            color=alt.Color("category:N", scale=colours), tooltip=["month:T", "category:N",
+                                                                    "events:Q"])
+        return (band + bars).properties(height=height)
+    data = timeline_frame(events)
     tooltip = [alt.Tooltip("title:N"), alt.Tooltip("date:N"), alt.Tooltip("precision:N"),
                alt.Tooltip("category:N")]
     y = alt.Y("category:N", title=None, sort=[c.value for c in Category])
-    band = alt.Chart(pd.DataFrame({"start": [pd.Timestamp(view.start)],
-                                   "end": [pd.Timestamp(view.end) + timedelta(days=1)]})
-                     ).mark_rect(color="#4c78a8", opacity=0.12).encode(x="start:T", x2="end:T")
     spans = alt.Chart(data[~data["exact"]]).mark_bar(height=9, opacity=0.55).encode(
         x=alt.X("start:T", title=None), x2="end:T", y=y,
         color=alt.Color("category:N", scale=colours, legend=None), tooltip=tooltip)
@@ -48,3 +62,11 @@ def timeline_chart(events: pd.DataFrame, view: ViewState, height: int = 220) -> 
         x="start:T", y=y, color=alt.Color("category:N", scale=colours, legend=None),
         tooltip=tooltip)
     return (band + spans + points).properties(height=height)
+
+
+def _band(view: ViewState) -> alt.Chart:
+    """The selected date range as a shaded band: the slider, drawn on the timeline."""
+    frame = pd.DataFrame({"start": [pd.Timestamp(view.start)],
+                          "end": [pd.Timestamp(view.end) + timedelta(days=1)]})
+    return alt.Chart(frame).mark_rect(color="#4c78a8", opacity=0.12).encode(x="start:T",
+                                                                              x2="end:T")

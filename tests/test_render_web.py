@@ -1,0 +1,130 @@
+"""The folium renderer: compact payloads, escaping, and the standalone offline HTML export."""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import os
+import re
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from caucmap.evidence import Evidence
+from caucmap.export import export_view
+from caucmap.harness import chromium_path, offline_browser
+from caucmap.layers import Layer
+from caucmap.render_web import (
+    MAX_ICONS,
+    PointLayer,
+    event_ref,
+    resolve_ref,
+    standalone_html,
+    web_map,
+)
+from caucmap.viewstate import ViewState
+
+
+def synthetic_layer(n: int, seed: int = 7) -> Layer:
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(39.5, 47, n), rng.uniform(40.8, 44, n)
+    looks = [("star", "#b2182b"), ("circle", "#525252")]
+    pick = rng.integers(0, 2, n)
+    frame = gpd.GeoDataFrame({
+        "id": [f"syn-{i}" for i in range(n)], "marker": [looks[i][0] for i in pick],
+        "color": [looks[i][1] for i in pick], "hollow": rng.random(n) < 0.5, "opacity": 1.0,
+        "tooltip": "<b>x</b>",
+    }, geometry=shapely.points(x, y), crs=4326)
+    return Layer("events", "Events", frame, (), "")
+
+
+def decode(b64: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(b64), dtype=dtype)
+
+
+def test_large_layers_are_sent_as_compact_columns() -> None:
+    layer = synthetic_layer(MAX_ICONS + 500)
+    points = PointLayer(layer, popups=False)
+    assert points.rows == [] and points.columns is not None
+    lat = decode(points.columns["lat"], "<i4") / 1e5
+    lon = decode(points.columns["lon"], "<i4") / 1e5
+    icons = decode(points.columns["icon"], "u1")
+    geoms = layer.frame.geometry
+    assert np.allclose(lat, geoms.y, atol=1e-5) and np.allclose(lon, geoms.x, atol=1e-5)
+    assert {points.icons[i]["color"] for i in icons} == set(layer.frame["color"])
+    for i in (0, 1234, len(icons) - 1):
+        icon = points.icons[icons[i]]
+        assert icon["color"] == layer.frame["color"].iloc[i]
+        assert icon["hollow"] == bool(layer.frame["hollow"].iloc[i])
+    # about 11 bytes a point, far under one folium Marker each
+    assert len(points.columns["lat"]) + len(points.columns["lon"]) < 12 * len(icons)
+
+
+def test_point_refs_resolve_to_the_event_drawn_there() -> None:
+    layer = synthetic_layer(MAX_ICONS + 10)
+    assert event_ref("x<br>ref: #17") == "#17"
+    assert resolve_ref("#17", layer) == "syn-17"
+    assert resolve_ref("#999999", layer) is None
+    assert event_ref("Title\nref: russia-abkhazia-treaty-signed") == "russia-abkhazia-treaty-signed"
+
+
+def test_small_layers_escape_tooltips() -> None:
+    points = PointLayer(synthetic_layer(5), popups=False)
+    assert all("&lt;b&gt;x&lt;/b&gt;" in row[3] for row in points.rows)
+
+
+def test_app_map_has_no_popups_but_the_html_export_does(ev: Evidence) -> None:
+    """The app shows evidence beside the map; the standalone file carries it in popups."""
+    def point_layers(parts: object) -> list[PointLayer]:
+        return [c for g in parts.groups for c in g._children.values()
+                if isinstance(c, PointLayer)]
+
+    app = point_layers(web_map(ev, ViewState()))
+    assert app and all(row[4] is None for layer in app for row in layer.rows)
+    exported = point_layers(web_map(ev, ViewState(), standalone=True))
+    popups = " ".join(row[4] for layer in exported for row in layer.rows)
+    signing = ev.event("russia-abkhazia-treaty-signed")
+    assert signing is not None
+    for cit in signing.citations:
+        assert html_lib.escape(cit.excerpt) in popups
+
+
+def test_standalone_html_loads_nothing_from_outside(ev: Evidence) -> None:
+    page = standalone_html(ev, ViewState())
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
+    assert "/app/static/geodata" not in page  # geometry is inlined, not fetched
+    assert '"GEO"' in page and '"ABK"' in page
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(chromium_path() is None and not os.environ.get("CI"),
+                    reason="chromium not installed")
+def test_html_export_opens_offline_and_draws_the_regions(ev: Evidence, tmp_path: Path) -> None:
+    out = export_view(ev, ViewState(), tmp_path / "view.html")
+    with offline_browser() as (ctx, blocked):
+        page = ctx.new_page()
+        page.goto(out.as_uri())
+        ids = page.evaluate(
+            "() => new Promise(done => { const t0 = Date.now(); (function poll() {"
+            " const m = Object.values(window).find(v => v instanceof L.Map);"
+            " const ids = m ? new Set(Object.values(m._layers).filter(l => l.feature)"
+            "   .map(l => l.feature.properties.id)) : new Set();"
+            " if (['GEO','ABK','SOS','RUS'].every(i => ids.has(i)) || Date.now() - t0 > 15000)"
+            "   done([...ids]); else setTimeout(poll, 100); })(); })")
+        assert {"GEO", "ABK", "SOS", "RUS"} <= set(ids)
+        assert page.locator(".cm-marker").count() > 0
+        page.locator(".cm-marker").first.click(force=True)
+        assert page.locator(".leaflet-popup-content blockquote").count() >= 1
+        page.screenshot(path=str(Path(__file__).parent / "artifacts" / "export_html.png"))
+        assert [u for u in blocked if not u.startswith("file:")] == []
+
+
+def test_folium_is_localised_for_the_app() -> None:
+    from caucmap.assets import localise_assets
+
+    localise_assets()
+    assert all(url.startswith("/app/static/") for _, url in folium.Map.default_js)
