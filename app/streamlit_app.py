@@ -119,6 +119,11 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
     # markdown keeps the legend's inline SVG swatches (st.html's sanitiser drops them);
     # every label in it is escaped by legend_html
     st.markdown(render_web.legend_html(parts.layers), unsafe_allow_html=True)
+    if view.world:
+        st.caption(f"States recognising Abkhazia and/or South Ossetia as of {view.end}; "
+                   "small island states are drawn as points. Events are shown on the "
+                   "regional map.")
+        return
     shown = parts.layers.get("events")
     count = 0 if shown is None else len(shown.frame)
     st.markdown(f'<div id="cm-event-count">Events shown: <b>{count}</b></div>',
@@ -190,17 +195,20 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
 
 def sources_page(ev: Evidence) -> None:
     for source in ev.sources.values():
-        st.subheader(source.title)
+        st.subheader(md_text(source.title))
         st.markdown(
             f"**{md_text(source.outlet)}**, published {source.published.isoformat()} "
-            f"({source.published_precision})  \n[{md_text(source.address)}]({source.address})")
+            f"({source.published_precision}), {md_text(source.language)}  \n"
+            f"[{md_text(source.address)}]({source.address})  \n"
+            f"Licence: {md_text(source.licence)}")
         if source.display_date:
-            st.caption(f"Page display date {source.display_date.isoformat()}: "
-                       f"{source.display_date_note or ''}")
+            st.caption(md_text(f"Page display date {source.display_date.isoformat()}: "
+                               f"{source.display_date_note or ''}"))
         if source.notes:
-            st.caption(source.notes)
+            st.caption(md_text(source.notes))
         citing = ev.events_citing(source.id)
-        st.markdown("Cited by: " + (", ".join(md_text(e.title) for e in citing) or "none"))
+        st.markdown(f"Cited by {len(citing)} event(s):  \n"
+                    + "  \n".join(f"- {md_text(e.title)}" for e in citing))
     st.subheader("Datasets and licences")
     for ds in DATASETS:
         st.markdown(f"- **{md_text(ds.name)}**: {md_text(ds.description)}; "

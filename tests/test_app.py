@@ -146,3 +146,20 @@ def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
     finally:
         default_evidence.cache_clear()
         st.cache_resource.clear()
+
+
+def test_world_view_shades_recognising_states_as_of_the_end_date() -> None:
+    def world_styles(params: dict[str, str]) -> str:
+        at = run_app({"world": "1", **params})
+        script = js_text(map_args(at)["script"])
+        assert "/app/static/geodata/world.geojson" in script
+        assert not any("cm-event-count" in m.value for m in at.markdown)
+        return script
+
+    in_2012 = world_styles({"to": "2012-06-01"})
+    in_2015 = world_styles({"to": "2015-06-01"})
+    assert '"Tuvalu"' in in_2012 and "Tuvalu" in in_2015  # withdrew in 2014: styled apart
+    assert "#3f007d" in in_2012  # recognises both: Russia, Nicaragua, Venezuela, Nauru
+    tuvalu_2012 = in_2012.split('"Tuvalu": {', 1)[1].split("}", 1)[0]
+    tuvalu_2015 = in_2015.split('"Tuvalu": {', 1)[1].split("}", 1)[0]
+    assert "#3f007d" in tuvalu_2012 and "#bdbdbd" in tuvalu_2015

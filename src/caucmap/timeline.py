@@ -26,6 +26,7 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
         "end": pd.to_datetime(events["end"]) + timedelta(days=1),
         "date": events["date_label"], "precision": events["date_precision"],
     })
+    frame["kind"] = [style.CATEGORY_LABELS[Category(c)] for c in frame["category"]]
     frame["exact"] = frame["precision"] == "day"
     return frame
 
@@ -40,7 +41,10 @@ def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
             .rename("events").reset_index())
 
 
-def timeline_chart(events: pd.DataFrame, view: ViewState, height: int = 220) -> alt.Chart:
+ROW_HEIGHT = 22  # px per category row: every label stays readable
+
+
+def timeline_chart(events: pd.DataFrame, view: ViewState) -> alt.Chart:
     """All events over time; the selected date range is the shaded band."""
     band = _band(view)
     colours = alt.Scale(domain=[c.value for c in Category],
@@ -50,18 +54,20 @@ def timeline_chart(events: pd.DataFrame, view: ViewState, height: int = 220) -> 
             x=alt.X("month:T", title=None), y=alt.Y("sum(events):Q", title="events per month"),
             color=alt.Color("category:N", scale=colours), tooltip=["month:T", "category:N",
                                                                     "events:Q"])
-        return (band + bars).properties(height=height)
+        return (band + bars).properties(height=ROW_HEIGHT * 10)
     data = timeline_frame(events)
     tooltip = [alt.Tooltip("title:N"), alt.Tooltip("date:N"), alt.Tooltip("precision:N"),
                alt.Tooltip("category:N")]
-    y = alt.Y("category:N", title=None, sort=[c.value for c in Category])
+    order = [style.CATEGORY_LABELS[c] for c in Category]
+    y = alt.Y("kind:N", title=None, sort=order, axis=alt.Axis(labelOverlap=False, labelLimit=200))
     spans = alt.Chart(data[~data["exact"]]).mark_bar(height=9, opacity=0.55).encode(
         x=alt.X("start:T", title=None), x2="end:T", y=y,
         color=alt.Color("category:N", scale=colours, legend=None), tooltip=tooltip)
     points = alt.Chart(data[data["exact"]]).mark_point(filled=True, size=70).encode(
         x="start:T", y=y, color=alt.Color("category:N", scale=colours, legend=None),
         tooltip=tooltip)
-    return (band + spans + points).properties(height=height)
+    rows = data["kind"].nunique()
+    return (band + spans + points).properties(height=ROW_HEIGHT * max(rows, 3))
 
 
 def _band(view: ViewState) -> alt.Chart:
