@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from caucmap.evidence import Evidence, default_evidence
+from caucmap.harness import chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,3 +30,14 @@ def scratch(tmp_path: Path) -> Path:
     for name in ("seeds", "catalogue", "geodata"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture
+def chromium() -> str:
+    """Debian's chromium for browser tests: skipped where absent, but required in CI."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing and CI must run the browser tests")
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    return path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -30,18 +29,10 @@ from caucmap.assets import (
     localise_assets,
     remote_assets,
 )
+from caucmap.harness import offline_browser, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MANIFEST = json.loads((VENDOR_DIR / "manifest.json").read_text(encoding="utf-8"))
 
 REMOTE_TAG_RE = re.compile(
@@ -308,70 +299,40 @@ def test_inline_assets_rejects_what_it_cannot_inline(tag: str) -> None:
 # ----------------------------------------------------------------- real browser, offline
 
 
-def _playwright_or_skip():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing, and CI must run the offline browser test")
-        pytest.skip(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("playwright is not installed")
-    return sync_playwright
-
-
 @pytest.mark.browser
-def test_inlined_map_draws_offline_in_chromium(tmp_path: Path, restore_folium: None) -> None:
-    sync_playwright = _playwright_or_skip()
+def test_inlined_map_draws_offline_in_chromium(tmp_path: Path, restore_folium: None,
+                                               chromium: str) -> None:
     localise_assets()
     html_file = tmp_path / "offline_map.html"
     html_file.write_text(inline_assets(sample_map().get_root().render()), encoding="utf-8")
 
-    blocked: list[str] = []
     errors: list[str] = []
-
-    def guard(route) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 900, "height": 600})
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.route("**/*", guard)
-            page.goto(html_file.as_uri(), wait_until="load")
-            page.wait_for_function(
-                "window.L !== undefined && window.jQuery !== undefined"
-                " && document.querySelectorAll('path.leaflet-interactive').length >= 2",
-                timeout=15_000,
-            )
-            state = page.evaluate(
-                """async () => {
-                    await document.fonts.ready;
-                    const imgs = [...document.querySelectorAll('img.leaflet-marker-icon')];
-                    return {
-                        leaflet: window.L.version,
-                        paths: document.querySelectorAll('path.leaflet-interactive').length,
-                        icons: imgs.map(i => ({src: i.src.slice(0, 22), w: i.naturalWidth})),
-                        awesome: document.querySelectorAll('[class*=awesome-marker-icon-]')
-                                         .length,
-                        clusters: document.querySelectorAll('.marker-cluster').length,
-                        fonts: [...document.fonts].filter(f => f.status === 'loaded')
-                                                  .map(f => f.family.replace(/"/g, '')),
-                    };
-                }"""
-            )
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
-        finally:
-            browser.close()
+    with offline_browser() as (ctx, blocked):
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(html_file.as_uri(), wait_until="load")
+        page.wait_for_function(
+            "window.L !== undefined && window.jQuery !== undefined"
+            " && document.querySelectorAll('path.leaflet-interactive').length >= 2",
+            timeout=15_000,
+        )
+        state = page.evaluate(
+            """async () => {
+                await document.fonts.ready;
+                const imgs = [...document.querySelectorAll('img.leaflet-marker-icon')];
+                return {
+                    leaflet: window.L.version,
+                    paths: document.querySelectorAll('path.leaflet-interactive').length,
+                    icons: imgs.map(i => ({src: i.src.slice(0, 22), w: i.naturalWidth})),
+                    awesome: document.querySelectorAll('[class*=awesome-marker-icon-]').length,
+                    clusters: document.querySelectorAll('.marker-cluster').length,
+                    fonts: [...document.fonts].filter(f => f.status === 'loaded')
+                                              .map(f => f.family.replace(/"/g, '')),
+                };
+            }"""
+        )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
 
     assert not errors, errors
     assert not blocked, f"the inlined page tried the network: {blocked}"
@@ -407,100 +368,40 @@ st_folium(m, width=800, height=450, key="offline-check")
 '''
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    import time
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit not healthy at {url} after {timeout}s")
-
-
 @pytest.mark.browser
-def test_streamlit_folium_frame_uses_vendored_assets_offline(tmp_path: Path) -> None:
+def test_streamlit_folium_frame_uses_vendored_assets_offline(tmp_path: Path,
+                                                             chromium: str) -> None:
     """The real path: Streamlit serves app/static/vendor, st_folium's frame loads it."""
-    sync_playwright = _playwright_or_skip()
     app_dir = tmp_path / "app"
     app_dir.mkdir()
     (app_dir / "static").symlink_to(ROOT / "app" / "static", target_is_directory=True)
     (app_dir / "app.py").write_text(STREAMLIT_APP, encoding="utf-8")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app_dir / "app.py"),
-         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-         "--server.enableStaticServing=true", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none"],
-        cwd=app_dir, stdout=log, stderr=subprocess.STDOUT,
-    )
-    blocked: list[str] = []
-
-    def guard(route) -> None:
-        url = route.request.url
-        if url.startswith((base + "/", "data:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    try:
-        _wait_healthy(f"{base}/_stcore/health", proc)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1000, "height": 700})
-                page.route("**/*", guard)
-                page.goto(base, wait_until="domcontentloaded")
-                frame = None
-                for _ in range(120):
-                    frame = next((f for f in page.frames if "st_folium" in f.url), None)
-                    if frame is not None:
-                        break
-                    page.wait_for_timeout(500)
-                assert frame is not None, "st_folium's frame never appeared"
-                frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
-                frame.wait_for_function(
-                    "[...document.querySelectorAll('img.leaflet-marker-icon')]"
-                    ".every(i => i.complete)", timeout=10_000,
-                )
-                state = frame.evaluate(
-                    """() => ({
-                        leaflet: window.L.version,
-                        paths: document.querySelectorAll('path.leaflet-interactive').length,
-                        icons: [...document.querySelectorAll('img.leaflet-marker-icon')]
-                                   .map(i => [i.src, i.naturalWidth]),
-                        clusters: document.querySelectorAll('.marker-cluster').length,
-                    })"""
-                )
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / "streamlit_offline_map.png"))
-            finally:
-                browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with running_app(script=app_dir / "app.py") as base, offline_browser() as (ctx, blocked):
+        page = ctx.new_page()
+        page.goto(base, wait_until="domcontentloaded")
+        frame = None
+        for _ in range(120):
+            frame = next((f for f in page.frames if "st_folium" in f.url), None)
+            if frame is not None:
+                break
+            page.wait_for_timeout(500)
+        assert frame is not None, "st_folium's frame never appeared"
+        frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+        frame.wait_for_function(
+            "[...document.querySelectorAll('img.leaflet-marker-icon')].every(i => i.complete)",
+            timeout=10_000,
+        )
+        state = frame.evaluate(
+            """() => ({
+                leaflet: window.L.version,
+                paths: document.querySelectorAll('path.leaflet-interactive').length,
+                icons: [...document.querySelectorAll('img.leaflet-marker-icon')]
+                           .map(i => [i.src, i.naturalWidth]),
+                clusters: document.querySelectorAll('.marker-cluster').length,
+            })"""
+        )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "streamlit_offline_map.png"))
 
     assert not blocked, f"the app tried the network: {blocked}"
     assert state["leaflet"] == "1.9.3"

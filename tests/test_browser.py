@@ -5,7 +5,6 @@ Skipped only when chromium is absent outside CI; in CI (CI=true) a missing brows
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -15,25 +14,22 @@ import pytest
 from playwright.sync_api import BrowserContext, FrameLocator, Page
 
 from caucmap.evidence import default_evidence
-from caucmap.harness import chromium_path, offline_browser, running_app
+from caucmap.harness import offline_browser, running_app
 
 Ctx = tuple[BrowserContext, list[str]]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 pytestmark = pytest.mark.browser
-if chromium_path() is None and not os.environ.get("CI"):
-    pytestmark = [pytest.mark.browser,
-                  pytest.mark.skip(reason="chromium not installed (apt-get install chromium)")]
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def app_url() -> Iterator[str]:  # started once; the per-test context fixture checks chromium
     with running_app() as url:
         yield url
 
 
 @pytest.fixture
-def context() -> Iterator[Ctx]:
+def context(chromium: str) -> Iterator[Ctx]:
     with offline_browser() as (ctx, blocked):
         yield ctx, blocked
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
-import os
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import shapely
 
 from caucmap.evidence import Evidence
 from caucmap.export import export_view
-from caucmap.harness import chromium_path, offline_browser
+from caucmap.harness import offline_browser
 from caucmap.layers import Layer
 from caucmap.render_web import (
     MAX_ICONS,
@@ -101,9 +100,8 @@ def test_standalone_html_loads_nothing_from_outside(ev: Evidence) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(chromium_path() is None and not os.environ.get("CI"),
-                    reason="chromium not installed")
-def test_html_export_opens_offline_and_draws_the_regions(ev: Evidence, tmp_path: Path) -> None:
+def test_html_export_opens_offline_and_draws_the_regions(ev: Evidence, tmp_path: Path,
+                                                         chromium: str) -> None:
     out = export_view(ev, ViewState(), tmp_path / "view.html")
     with offline_browser() as (ctx, blocked):
         page = ctx.new_page()
