@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -154,3 +155,40 @@ def test_every_problem_is_reported_not_just_the_first(scratch: Path) -> None:
 def test_matching_normalises_only_space_quotes_and_dashes(text: str, excerpt: str,
                                                           found: bool) -> None:
     assert (locate(text, excerpt) is not None) is found
+
+
+def _as_jsonl(scratch: Path) -> Path:
+    """Rewrite the scratch catalogue's events as JSON Lines, one event a line."""
+    events = scratch / "catalogue" / "events.yaml"
+    records = yaml.safe_load(events.read_text(encoding="utf-8"))["events"]
+    target = scratch / "catalogue" / "events.jsonl"
+    target.write_text("".join(json.dumps(r, default=str) + "\n" for r in records),
+                      encoding="utf-8")
+    events.unlink()
+    return target
+
+
+def test_bulk_events_as_json_lines_load_like_yaml(scratch: Path, ev: Evidence) -> None:
+    _as_jsonl(scratch)
+    bulk = load_evidence(scratch)
+    assert [e.model_dump() for e in bulk.events] == [e.model_dump() for e in ev.events]
+
+
+def test_json_lines_problems_name_the_line(scratch: Path) -> None:
+    target = _as_jsonl(scratch)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"start": "', '"start": "X', 1)
+    lines[4] = "{not json"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = _problems(scratch)
+    assert any(p.startswith("catalogue/events.jsonl:3,") and "field 'start'" in p
+               for p in problems), problems
+    assert any(p.startswith("catalogue/events.jsonl:5:") and "not valid JSON" in p
+               for p in problems), problems
+
+
+def test_events_in_both_formats_is_an_error(scratch: Path) -> None:
+    events = scratch / "catalogue" / "events.yaml"
+    (scratch / "catalogue" / "events.jsonl").write_text("", encoding="utf-8")
+    assert events.exists()
+    assert any("both events.yaml and events.jsonl" in p for p in _problems(scratch))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -51,7 +51,12 @@ class _LineDict(dict):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (the wheels are): ~10x faster on
+# large catalogues; the constructor stays the safe one either way
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
     """Safe YAML that keeps timestamps as strings and records mapping line numbers."""
 
 
@@ -88,10 +93,12 @@ class _Collector:
         self.problems.append(Problem(self.rel(path), line, entry, field, message))
 
     def read_list(self, path: Path, key: str) -> list[dict[str, Any]]:
-        """The list under ``key`` in a YAML file, or [] with a problem recorded."""
+        """The list under ``key`` in a YAML file (or a JSON Lines file's records)."""
+        if path.suffix == ".jsonl":
+            return self._read_jsonl(path)
         try:
             with path.open(encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=_Loader)  # _Loader derives from SafeLoader
+                data = yaml.load(handle, Loader=_Loader)  # _Loader is a safe loader
         except FileNotFoundError:
             self.add(path, "file is missing")
             return []
@@ -104,6 +111,25 @@ class _Collector:
             self.add(path, f"expected a mapping with a list under '{key}'")
             return []
         return data[key]
+
+    def _read_jsonl(self, path: Path) -> list[dict[str, Any]]:
+        """One JSON object a line: bulk imports, parsed ~20x faster than YAML."""
+        records: list[dict[str, Any]] = []
+        with path.open(encoding="utf-8") as handle:
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    record = json.loads(text, object_hook=_LineDict)
+                except json.JSONDecodeError as exc:
+                    self.add(path, f"not valid JSON: {exc.msg}", line=number)
+                    continue
+                if not isinstance(record, dict):
+                    self.add(path, "expected one JSON object a line", line=number)
+                    continue
+                record.line = number
+                records.append(record)
+        return records
 
     def parse(self, path: Path, key: str, model: type[M]) -> list[tuple[M, int]]:
         """Validate each entry of a YAML list into ``model``; keep (record, line)."""
@@ -189,8 +215,7 @@ def _check_citations(col: _Collector, path: Path, line: int, entry: str, prefix:
 
 
 def _check_ids(col: _Collector, path: Path, line: int, entry: str, field_name: str,
-               ids: Iterable[str], known: Iterable[str], what: str) -> None:
-    known = set(known)
+               ids: Iterable[str], known: Container[str], what: str) -> None:
     for i, ref in enumerate(ids):
         if ref not in known:
             col.add(path, f"unknown {what} id '{ref}'", line=line, entry=entry,
@@ -272,6 +297,14 @@ def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, in
                     field="citations")
 
 
+def _events_file(col: _Collector, cat: Path) -> Path:
+    """``events.yaml`` (curated), or ``events.jsonl`` for bulk imports; not both."""
+    yaml_file, jsonl_file = cat / "events.yaml", cat / "events.jsonl"
+    if yaml_file.exists() and jsonl_file.exists():
+        col.add(jsonl_file, "both events.yaml and events.jsonl exist; keep one")
+    return jsonl_file if jsonl_file.exists() and not yaml_file.exists() else yaml_file
+
+
 def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) -> Evidence:
     """Load and verify everything under ``root``; raise EvidenceError listing all problems.
 
@@ -305,7 +338,7 @@ def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) ->
         texts=texts,
         places=places,
         actors=actors,
-        events=tuple(parse("event", cat / "events.yaml", "events", Event)),
+        events=tuple(parse("event", _events_file(col, cat), "events", Event)),
         recognitions=tuple(parse("recognition", cat / "recognitions.yaml", "recognitions",
                                  Recognition)),
         war=tuple(parse("war", cat / "war2008.yaml", "features", WarFeature)),

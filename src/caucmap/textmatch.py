@@ -10,6 +10,7 @@ excerpt changes (case, words, ellipses) makes it fail, which is the point.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # left/right single quotes, left/right double quotes, en and em dash
 _TRANSLATE = str.maketrans(
@@ -23,8 +24,12 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
 
 
+@lru_cache(maxsize=64)
 def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalise like :func:`normalise` and keep, per output char, its offset in ``text``."""
+    """Normalise like :func:`normalise` and keep, per output char, its offset in ``text``.
+
+    Cached: a source is cited many times, and is normalised once.
+    """
     chars: list[str] = []
     offsets: list[int] = []
     pending_space = False
