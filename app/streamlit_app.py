@@ -16,7 +16,7 @@ from caucmap.evidence import Evidence, default_evidence
 from caucmap.export import export_bytes
 from caucmap.layers import date_label, events_layer, war_layer
 from caucmap.models import Event, LayerName
-from caucmap.naming import NAMING_LABELS, Naming, localise, place_name
+from caucmap.naming import NAMING_LABELS, Naming, place_name
 from caucmap.provenance import DATASETS
 from caucmap.tables import to_csv, to_geojson
 from caucmap.textmatch import locate
@@ -33,6 +33,7 @@ from caucmap.viewstate import (
 
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
+MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$")
 LAYER_LABELS = {
     LayerName.RECOGNITION: "Recognition status",
@@ -89,7 +90,7 @@ def sidebar(ev: Evidence) -> ViewState:
                       format="YYYY-MM-DD")
     st.sidebar.multiselect("Layers", list(LAYER_LABELS.values()), key="layers")
     naming = Naming(st.session_state["naming"])
-    worldviews = {w.value: localise(WORLDVIEW_LABELS[w], ev.places, naming) for w in Worldview}
+    worldviews = {w.value: ev.localise(WORLDVIEW_LABELS[w], naming) for w in Worldview}
     st.sidebar.radio("Worldview", list(worldviews), key="worldview", format_func=worldviews.get)
     st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
                      format_func=lambda v: NAMING_LABELS[Naming(v)])
@@ -152,8 +153,8 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
         st.caption("Click a marker on the map or pick an event to read its sources.")
         return
     naming = view.naming
-    st.subheader(localise(selected.title, ev.places, naming))
-    st.markdown(md_text(localise(selected.summary, ev.places, naming)))
+    st.subheader(ev.localise(selected.title, naming))
+    st.markdown(md_text(ev.localise(selected.summary, naming)))
     basis = selected.date_basis.value + (f": {selected.date_note}" if selected.date_note else "")
     kind = selected.category.value if isinstance(selected, Event) else f"2008 war, {selected.kind}"
     st.markdown(f"**Date:** {md_text(date_label(selected))}  \n"
@@ -207,8 +208,11 @@ def sources_page(ev: Evidence) -> None:
         if source.notes:
             st.caption(md_text(source.notes))
         citing = ev.events_citing(source.id)
-        st.markdown(f"Cited by {len(citing)} event(s):  \n"
-                    + "  \n".join(f"- {md_text(e.title)}" for e in citing))
+        more = f"  \n- ... and {len(citing) - MAX_LISTED_CITING:,} more" if len(
+            citing) > MAX_LISTED_CITING else ""
+        st.markdown(f"Cited by {len(citing):,} event(s):  \n"
+                    + "  \n".join(f"- {md_text(e.title)}" for e in citing[:MAX_LISTED_CITING])
+                    + more)
     st.subheader("Datasets and licences")
     for ds in DATASETS:
         st.markdown(f"- **{md_text(ds.name)}**: {md_text(ds.description)}; "

@@ -7,7 +7,7 @@ from datetime import date
 from caucmap import style
 from caucmap.evidence import Evidence
 from caucmap.layers import borders_layer, build_layers, events_layer, recognition_layer
-from caucmap.naming import Naming, localise
+from caucmap.naming import Naming
 from caucmap.viewstate import ViewState, Worldview
 
 
@@ -20,8 +20,8 @@ def test_naming_changes_region_labels(ev: Evidence) -> None:
 
 
 def test_localise_rewrites_our_words_only(ev: Evidence) -> None:
-    assert localise("Rallies in Sokhumi", ev.places, Naming.RUSSIAN) == "Rallies in Sukhum"
-    assert localise("Rallies in Sukhum", ev.places, Naming.GEORGIAN) == "Rallies in Sokhumi"
+    assert ev.localise("Rallies in Sokhumi", Naming.RUSSIAN) == "Rallies in Sukhum"
+    assert ev.localise("Rallies in Sukhum", Naming.GEORGIAN) == "Rallies in Sokhumi"
 
 
 def test_worldview_changes_boundary_line_style(ev: Evidence) -> None:
@@ -52,3 +52,11 @@ def test_recognition_counts_follow_the_end_date(ev: Evidence) -> None:
     assert count(date(2008, 8, 1)) == 0
     assert count(date(2008, 8, 27)) == 1
     assert count(date(2012, 1, 1)) > count(date(2015, 1, 1))  # Vanuatu and Tuvalu withdrew
+
+
+def test_localiser_matches_whole_names_only(ev: Evidence) -> None:
+    to_ru = Naming.RUSSIAN
+    assert ev.localise("Tskhinvali region and Tskhinvali", to_ru) == "South Ossetia and Tskhinval"
+    assert ev.localise("Sokhumi's square", to_ru) == "Sukhum's square"
+    assert ev.localise("Sokhumians", to_ru) == "Sokhumians"  # not a name: left alone
+    assert ev.localise("", to_ru) == ""

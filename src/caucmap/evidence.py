@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ from caucmap.models import (
     Source,
     WarFeature,
 )
+from caucmap.naming import Localiser, Naming
 from caucmap.textmatch import locate, normalise
 
 M = TypeVar("M", bound=BaseModel)
@@ -177,6 +178,10 @@ class Evidence:
     recognitions: tuple[Recognition, ...]
     war: tuple[WarFeature, ...]
 
+    def localise(self, text: str, naming: Naming) -> str:
+        """Our own words with every place name in ``naming``; never used on excerpts."""
+        return _localiser(self, naming)(text)
+
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)
 
@@ -193,7 +198,22 @@ class Evidence:
         return sum(len(r.all_citations()) for r in records)
 
     def events_citing(self, source_id: str) -> list[Event]:
-        return [e for e in self.events if any(c.source == source_id for c in e.all_citations())]
+        return _citing_index(self).get(source_id, [])
+
+
+@lru_cache(maxsize=4)
+def _citing_index(evidence: Evidence) -> dict[str, list[Event]]:
+    """Source id -> events citing it, built once per evidence base."""
+    index: dict[str, list[Event]] = {}
+    for event in evidence.events:
+        for source in dict.fromkeys(c.source for c in event.all_citations()):
+            index.setdefault(source, []).append(event)
+    return index
+
+
+@lru_cache(maxsize=16)
+def _localiser(evidence: Evidence, naming: Naming) -> Localiser:
+    return Localiser(evidence.places.values(), naming)
 
 
 def _check_citations(col: _Collector, path: Path, line: int, entry: str, prefix: str,

@@ -26,7 +26,7 @@ from shapely.ops import polylabel
 from caucmap import geodata, style
 from caucmap.evidence import Evidence
 from caucmap.models import Citation, Dated, DatePrecision, Event, Evidenced, LayerName, Recognition
-from caucmap.naming import Naming, localise, place_name
+from caucmap.naming import Naming, place_name
 from caucmap.viewstate import ViewState, Worldview
 
 STYLE_COLUMNS = (
@@ -140,16 +140,16 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
     rows, geoms = [], []
     for rec in raw.itertuples():
         focus = rec.role == "focus"
-        name = localise(_region_label(ev, rec.id, rec.name, naming), ev.places, naming)
+        name = ev.localise(_region_label(ev, rec.id, rec.name, naming), naming)
         status, description = _region_description(rec.id, name, worldview)
-        description = localise(description, ev.places, naming)
+        description = ev.localise(description, naming)
         geom = rec.geometry
         fill = style.REGION_FILL.get(rec.id, style.REGION_FILL["context"])
         if worldview is Worldview.RUSSIA and rec.id in style.REGION_FILL_RUSSIA_VIEW:
             fill = style.REGION_FILL_RUSSIA_VIEW[rec.id]
         if worldview is Worldview.RUSSIA and rec.id == "GEO":
             geom = geodata.georgia_core(ev.root)
-        note = f" ({localise(rec.note, ev.places, naming)})" if rec.note else ""
+        note = f" ({ev.localise(rec.note, naming)})" if rec.note else ""
         # Georgia's name goes on its core, not on the regions inside it
         label_at = label_point(geodata.georgia_core(ev.root) if rec.id == "GEO" else geom)
         rows.append({
@@ -198,7 +198,7 @@ def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
                            else f"{name}: the line of control between the breakaway region and "
                            "the rest of Georgia, not an international border")
         else:
-            name = localise(rec.name, ev.places, naming)
+            name = ev.localise(rec.name, naming)
             description = f"{name}: international border"
         dashed = abl and not as_state
         rows.append({
@@ -322,9 +322,9 @@ def _all_events(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
 def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
     symbol, colour = style.CATEGORY_STYLE[e.category]
     loc = e.places[0].precision.value if e.places else "unknown"
-    places = [localise(place_name(ev.places[p.id], naming), ev.places, naming) for p in e.places]
+    places = [place_name(ev.places[p.id], naming) for p in e.places]
     disputes = e.disputes()
-    title = localise(e.title, ev.places, naming)
+    title = ev.localise(e.title, naming)
     tip = [title, date_label(e), f"Place: {', '.join(places) or 'unknown'} ({loc})",
            style.CATEGORY_LABELS[e.category]]
     for about, claims in disputes.items():
@@ -334,7 +334,7 @@ def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
             for c in claims)
         tip.append(f"Disputed {about}: {versions}")
     return {
-        "id": e.id, "title": title, "summary": localise(e.summary, ev.places, naming),
+        "id": e.id, "title": title, "summary": ev.localise(e.summary, naming),
         "category": e.category.value, "cameo": e.cameo,
         "start": e.start.isoformat(), "end": e.end.isoformat(),
         "date_precision": e.date_precision.value, "date_basis": e.date_basis.value,
@@ -367,8 +367,8 @@ UNCERTAIN_LEGEND = LegendEntry("Hollow: date or place uncertain", "marker", "#52
 def events_layer(ev: Evidence, view: ViewState) -> Layer:
     """Events whose date range overlaps the view's, styled by category and precision."""
     frame = _in_range(_all_events(ev, view.naming), view)
-    shown = {c: style.CATEGORY_STYLE[c] for c in style.CATEGORY_STYLE if c.value in
-             set(frame["category"])}
+    present = set(frame["category"].unique())
+    shown = {c: style.CATEGORY_STYLE[c] for c in style.CATEGORY_STYLE if c.value in present}
     legend = (*_marker_legend(shown, lambda c: style.CATEGORY_LABELS[c]), UNCERTAIN_LEGEND)
     return Layer("events", "Events", frame, legend, "Events: caucmap catalogue, cited sources")
 
@@ -384,9 +384,9 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
         else:
             points = [shapely.Point(ev.places[p].lon, ev.places[p].lat) for p in g.place_ids()]
             geom = points[0] if len(points) == 1 else shapely.LineString(points)
-        title = localise(w.title, ev.places, naming)
+        title = ev.localise(w.title, naming)
         rows.append({
-            "id": w.id, "title": title, "summary": localise(w.summary, ev.places, naming),
+            "id": w.id, "title": title, "summary": ev.localise(w.summary, naming),
             "kind": w.kind, "start": w.start.isoformat(), "end": w.end.isoformat(),
             "date_precision": w.date_precision.value, "date_label": date_label(w),
             "location_precision": w.location_precision,
@@ -403,7 +403,8 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
 def war_layer(ev: Evidence, view: ViewState) -> Layer:
     """The 2008 war: places, movements (lines) and schematic zones within the date range."""
     frame = _in_range(_all_war(ev, view.naming), view)
-    kinds = {k: v for k, v in style.WAR_STYLE.items() if k in set(frame["kind"])}
+    present = set(frame["kind"].unique())
+    kinds = {k: v for k, v in style.WAR_STYLE.items() if k in present}
     legend = _marker_legend(kinds, lambda k: f"2008 war: {k.replace('_', ' ')}")
     return Layer("war2008", "The 2008 war", frame, legend,
                  "2008 war: caucmap catalogue; zones are schematic")

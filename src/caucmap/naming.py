@@ -1,6 +1,6 @@
 """Place-name conventions: every name the app shows goes through here.
 
-    >>> localise("Rallies in Sukhumi", places, "georgian")
+    >>> Localiser(places, Naming.GEORGIAN)("Rallies in Sukhumi")
     'Rallies in Sokhumi'
 
 Our own titles and summaries are written with any known name of a place; they are
@@ -11,9 +11,8 @@ rewritten: they are quotes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from enum import StrEnum
-from functools import lru_cache
 
 from caucmap.models import Place
 
@@ -35,30 +34,49 @@ def place_name(place: Place, naming: Naming) -> str:
     return getattr(place.names, naming.value)
 
 
-Aliases = tuple[tuple[str, tuple[str, ...]], ...]
+class Localiser:
+    """Rewrites every known place name in a text to one convention.
+
+    Built once per catalogue and convention (see ``Evidence.localise``). Aliases are
+    indexed by their first word, so a text costs one pass over its words however
+    large the gazetteer; only aliases whose name differs in the target convention
+    are kept.
+    """
+
+    _WORD = re.compile(r"[\w-]+")
+
+    def __init__(self, places: Iterable[Place], naming: Naming) -> None:
+        table: dict[str, str] = {}
+        for place in places:
+            target = place_name(place, naming)
+            for alias in (place.names.georgian, place.names.russian, place.names.english,
+                          *place.variants):
+                if alias != target:
+                    table.setdefault(alias, target)
+        self._by_first: dict[str, list[tuple[str, str]]] = {}
+        for alias in sorted(table, key=len, reverse=True):
+            first = self._WORD.match(alias)
+            if first:
+                self._by_first.setdefault(first.group(), []).append((alias, table[alias]))
+
+    def __call__(self, text: str) -> str:
+        if not self._by_first:
+            return text
+        out: list[str] = []
+        done = 0
+        for word in self._WORD.finditer(text):
+            start = word.start()
+            if start < done:
+                continue
+            for alias, target in self._by_first.get(word.group(), ()):
+                end = start + len(alias)
+                if text.startswith(alias, start) and not _continues(text, end):
+                    out.append(text[done:start] + target)
+                    done = end
+                    break
+        return "".join(out) + text[done:]
 
 
-@lru_cache(maxsize=8)
-def _pattern(names: Aliases) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every alias, longest first; ``names`` is (target, aliases) per place."""
-    table: dict[str, str] = {}
-    for target, aliases in names:
-        for alias in aliases:
-            table.setdefault(alias, target)
-    ordered = sorted(table, key=len, reverse=True)
-    rx = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w-])")
-    return rx, table
-
-
-def localise(text: str, places: Mapping[str, Place] | Iterable[Place], naming: Naming) -> str:
-    """Rewrite every known place name in ``text`` (our words only) to ``naming``."""
-    values = places.values() if isinstance(places, Mapping) else places
-    key = tuple(
-        (place_name(p, naming),
-         (p.names.georgian, p.names.russian, p.names.english, *p.variants))
-        for p in values
-    )
-    if not key:
-        return text
-    rx, table = _pattern(key)
-    return rx.sub(lambda m: table[m.group(1)], text)
+def _continues(text: str, end: int) -> bool:
+    """True if a word goes on past ``end`` (so 'Gori' does not match 'Gorilla')."""
+    return end < len(text) and (text[end].isalnum() or text[end] in "_-")

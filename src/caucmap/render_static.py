@@ -84,7 +84,7 @@ from caucmap import geodata, style
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.layers import Layer, LegendEntry, build_layers
-from caucmap.naming import NAMING_LABELS, localise
+from caucmap.naming import NAMING_LABELS
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
 
 Format = Literal["png", "svg", "pdf"]
@@ -729,7 +729,7 @@ class _Renderer:
         top -= _text_size(self.renderer, title, size, "bold")[1] + self.inch(0.02)
         parts = [f"{_day(view.start)} - {_day(view.end)}",
                  "Worldview: "
-                 + localise(WORLDVIEW_LABELS[view.worldview], self.ev.places, view.naming),
+                 + self.ev.localise(WORLDVIEW_LABELS[view.worldview], view.naming),
                  f"Place names: {NAMING_LABELS[view.naming]}"]
         if view.event and "events" in self.layers:
             chosen = self.layers["events"].frame.query("id == @view.event")

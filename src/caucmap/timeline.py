@@ -22,8 +22,8 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     """One row per event with the columns the chart reads; end is exclusive (+1 day)."""
     frame = pd.DataFrame({
         "id": events["id"], "title": events["title"], "category": events["category"],
-        "start": pd.to_datetime(events["start"]),
-        "end": pd.to_datetime(events["end"]) + timedelta(days=1),
+        "start": pd.to_datetime(events["start"], format=ISO),
+        "end": pd.to_datetime(events["end"], format=ISO) + timedelta(days=1),
         "date": events["date_label"], "precision": events["date_precision"],
     })
     frame["kind"] = [style.CATEGORY_LABELS[Category(c)] for c in frame["category"]]
@@ -31,12 +31,13 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+ISO = "%Y-%m-%d"
 MAX_MARKS = 3000  # beyond this, events are counted per month instead of drawn one by one
 
 
 def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
     """Events per month and category, by start date: the timeline of a large catalogue."""
-    months = pd.to_datetime(events["start"]).dt.to_period("M").dt.to_timestamp()
+    months = pd.to_datetime(events["start"], format=ISO).dt.to_period("M").dt.to_timestamp()
     return (events.assign(month=months).groupby(["month", "category"]).size()
             .rename("events").reset_index())
 
