@@ -33,6 +33,7 @@ from caucmap.viewstate import (
 
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
+PAGES = ["Map", "Timeline", "Sources"]
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$")
 LAYER_LABELS = {
@@ -69,6 +70,7 @@ def init_widgets(view: ViewState) -> None:
         event=view.event,
         extent=(view.lat, view.lon, view.zoom),
         opened_at=(view.lat, view.lon, view.zoom),
+        page="Map",
     )
 
 
@@ -243,19 +245,20 @@ def main() -> None:
         st.warning(md_text(notice))
     view = sidebar(ev)
     st.query_params.from_dict(view.to_query())
-    map_tab, timeline_tab, sources_tab = st.tabs(["Map", "Timeline", "Sources"])
-    with map_tab:
+    # only the page on screen is built: a slider move does not redraw hidden pages
+    page = st.segmented_control("Page", PAGES, key="page", label_visibility="collapsed")
+    if page == "Timeline":
+        all_time = view.with_(start=EARLIEST, end=today())
+        st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
+    elif page == "Sources":
+        sources_page(ev)
+    else:
         left, right = st.columns([3, 2])
         with left:
             draw_map(ev, view)
         with right:
             event_panel(ev, view)
         downloads(ev, view)
-    with timeline_tab:
-        all_time = view.with_(start=EARLIEST, end=today())
-        st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
-    with sources_tab:
-        sources_page(ev)
 
 
 main()

@@ -163,3 +163,19 @@ def test_world_view_shades_recognising_states_as_of_the_end_date() -> None:
     tuvalu_2012 = in_2012.split('"Tuvalu": {', 1)[1].split("}", 1)[0]
     tuvalu_2015 = in_2015.split('"Tuvalu": {', 1)[1].split("}", 1)[0]
     assert "#3f007d" in tuvalu_2012 and "#bdbdbd" in tuvalu_2015
+
+
+def test_timeline_and_sources_pages() -> None:
+    at = run_app({"from": "2014-01-01", "to": "2015-12-31"})
+    assert not at.get("vega_lite_chart")  # hidden pages are not built
+    at.segmented_control(key="page").set_value("Timeline").run()
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert "layer" in spec  # the selected-range band plus spans and points
+    at.segmented_control(key="page").set_value("Sources").run()
+    page = " ".join(m.value for m in at.markdown)
+    ev = default_evidence()
+    for source in ev.sources.values():
+        assert source.outlet.replace(".", "\\.") in page
+    assert "Licence" in page and "Cited by" in page
