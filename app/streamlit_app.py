@@ -253,7 +253,7 @@ def main() -> None:
     elif page == "Sources":
         sources_page(ev)
     else:
-        left, right = st.columns([3, 2])
+        left, right = st.columns([2, 1])
         with left:
             draw_map(ev, view)
         with right:

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import default_evidence
+from caucmap.viewstate import ViewState
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 
@@ -53,7 +54,8 @@ def test_first_load_draws_the_four_regions_offline() -> None:
         assert name in args["script"]
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith("/app/static/vendor/") for link in links), links
-    assert args["center"] == [42.4, 43.4] and args["zoom"] == 7
+    default = ViewState()
+    assert args["center"] == [default.lat, default.lon] and args["zoom"] == default.zoom
     assert shown_count(at) == len(default_evidence().events)
 
 
@@ -97,7 +99,7 @@ def test_bad_parameters_fall_back_with_a_visible_escaped_notice(params: dict[str
     assert len(at.warning) == 1
     notice = at.warning[0].value  # markdown source: every '<' must be escaped to show as text
     assert re.search(r"(?<!\\)[<>&]", notice) is None, notice
-    assert map_args(at)["center"] == [42.4, 43.4]
+    assert map_args(at)["center"] == [ViewState().lat, ViewState().lon]
 
 
 def test_selecting_an_event_shows_its_evidence() -> None:

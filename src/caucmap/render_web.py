@@ -34,10 +34,9 @@ from caucmap.viewstate import ViewState
 TILE_NOTE = "No tile server: the basemap is drawn from bundled Natural Earth data."
 EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
 MAX_ICONS = 2000  # beyond this many points, compact columns and canvas circles
-DEFAULT_CENTER = (42.4, 43.4)
-DEFAULT_ZOOM = 7
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
+DEFAULT_VIEW = ViewState()
 GEODATA_URL = "/app/static/geodata"
 STATIC_GEODATA = project_root() / "app" / "static" / "geodata"
 
@@ -351,7 +350,7 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
     inlines the geometry, for the HTML export.
     """
     lat, lon, zoom = (view.lat, view.lon, view.zoom) if standalone else (
-        start or (*DEFAULT_CENTER, DEFAULT_ZOOM))
+        start or (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon, DEFAULT_VIEW.zoom))
     center = (lat, lon)
     if view.world:
         layers = {"world": world_layer(ev, view.end)}

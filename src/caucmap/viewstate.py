@@ -56,8 +56,8 @@ class ViewState:
     naming: Naming = Naming.ENGLISH
     event: str | None = None
     world: bool = False
-    lat: float = 42.4
-    lon: float = 43.4
+    lat: float = 42.5  # frames Sochi, Abkhazia, South Ossetia and Tbilisi at zoom 7
+    lon: float = 43.1
     zoom: int = 7
 
     def with_(self, **changes: object) -> ViewState:
