@@ -6,6 +6,7 @@ Run: ``make run`` (or ``streamlit run app/streamlit_app.py``).
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,7 +14,7 @@ from streamlit_folium import st_folium
 from caucmap import render_web
 from caucmap.assets import localise_assets
 from caucmap.evidence import Evidence, default_evidence
-from caucmap.export import export_bytes
+from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
 from caucmap.layers import date_label, events_layer, war_layer
 from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, place_name
@@ -34,8 +35,9 @@ from caucmap.viewstate import (
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources"]
+LINK_SAFE = ":/?#@!$&'*+,;=%~"  # URL punctuation kept; ( ) < > space and [ ] are encoded
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
-MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$")
+MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$=")
 LAYER_LABELS = {
     LayerName.RECOGNITION: "Recognition status",
     LayerName.BORDERS: "Contested borders",
@@ -54,7 +56,13 @@ def evidence() -> Evidence:
 
 def md_text(text: str) -> str:
     """Escape text for Streamlit markdown: no markup, entity or HTML from data gets through."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+    flat = " ".join(text.split())  # a newline could start a heading or a list
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in flat)
+
+
+def md_link(label: str, address: str) -> str:
+    """A markdown link whose target cannot break out of the parentheses."""
+    return f"[{md_text(label)}]({quote(address, safe=LINK_SAFE)})"
 
 
 def init_widgets(view: ViewState) -> None:
@@ -79,7 +87,7 @@ def on_map_change() -> None:
     value = st.session_state.get(MAP_KEY) or {}
     ref = render_web.event_ref(value.get("last_object_clicked_tooltip"))
     if ref:
-        st.session_state["clicked"] = ref  # resolved against the view in event_panel
+        st.session_state["clicked"] = ref  # resolved against the view in main()
     centre, zoom = value.get("center"), value.get("zoom")
     if centre and zoom:
         st.session_state["extent"] = pixel_rounded(centre["lat"], centre["lng"], int(zoom))
@@ -92,7 +100,7 @@ def sidebar(ev: Evidence) -> ViewState:
                       format="YYYY-MM-DD")
     st.sidebar.multiselect("Layers", list(LAYER_LABELS.values()), key="layers")
     naming = Naming(st.session_state["naming"])
-    worldviews = {w.value: ev.localise(WORLDVIEW_LABELS[w], naming) for w in Worldview}
+    worldviews = {w.value: md_text(ev.localise(WORLDVIEW_LABELS[w], naming)) for w in Worldview}
     st.sidebar.radio("Worldview", list(worldviews), key="worldview", format_func=worldviews.get)
     st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
                      format_func=lambda v: NAMING_LABELS[Naming(v)])
@@ -123,9 +131,9 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
     # every label in it is escaped by legend_html
     st.markdown(render_web.legend_html(parts.layers), unsafe_allow_html=True)
     if view.world:
-        st.caption(f"States recognising Abkhazia and/or South Ossetia as of {view.end}; "
-                   "small island states are drawn as points. Events are shown on the "
-                   "regional map.")
+        st.caption(md_text(ev.localise(
+            f"States recognising Abkhazia and/or South Ossetia as of {view.end}; small island "
+            "states are drawn as points. Events are shown on the regional map.", view.naming)))
         return
     shown = parts.layers.get("events")
     count = 0 if shown is None else len(shown.frame)
@@ -135,10 +143,7 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
 
 def event_panel(ev: Evidence, view: ViewState) -> None:
     """Everything behind one event or war feature: dates with basis, places, every excerpt."""
-    events = events_layer(ev, view)
-    if clicked := st.session_state.pop("clicked", None):
-        st.session_state["event"] = render_web.resolve_ref(clicked, events)
-    frames = [events.frame, war_layer(ev, view).frame]
+    frames = [events_layer(ev, view).frame, war_layer(ev, view).frame]
     titles = {i: t for frame in frames for i, t in zip(frame["id"], frame["title"], strict=True)}
     if st.session_state.get("event") not in titles:
         st.session_state["event"] = None
@@ -155,7 +160,7 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
         st.caption("Click a marker on the map or pick an event to read its sources.")
         return
     naming = view.naming
-    st.subheader(ev.localise(selected.title, naming))
+    st.subheader(md_text(ev.localise(selected.title, naming)))
     st.markdown(md_text(ev.localise(selected.summary, naming)))
     basis = selected.date_basis.value + (f": {selected.date_note}" if selected.date_note else "")
     kind = selected.category.value if isinstance(selected, Event) else f"2008 war, {selected.kind}"
@@ -188,21 +193,21 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
                 f"<small>{html.escape(source.outlet)}, {source.published.isoformat()} "
                 f'({source.published_precision}) - <a href="{html.escape(source.address)}" '
                 f'target="_blank" rel="noopener">original</a></small></blockquote>')
-        with st.expander(f"Read in context: {source.outlet}", expanded=False):
+        with st.expander(f"Read in context: {md_text(source.outlet)}", expanded=False):
             text = ev.texts[cit.source]
             st.html(render_web.context_html(text, locate(text, cit.excerpt)))
     for ref in selected.references:
-        st.markdown(f"Reference (not a quote): [{md_text(ref.title)}]({ref.address}) "
+        st.markdown(f"Reference (not a quote): {md_link(ref.title, ref.address)} "
                     f"- supports {md_text(ref.supports)}")
 
 
-def sources_page(ev: Evidence) -> None:
+def sources_page(ev: Evidence, naming: Naming) -> None:
     for source in ev.sources.values():
         st.subheader(md_text(source.title))
         st.markdown(
             f"**{md_text(source.outlet)}**, published {source.published.isoformat()} "
             f"({source.published_precision}), {md_text(source.language)}  \n"
-            f"[{md_text(source.address)}]({source.address})  \n"
+            f"{md_link(source.address, source.address)}  \n"
             f"Licence: {md_text(source.licence)}")
         if source.display_date:
             st.caption(md_text(f"Page display date {source.display_date.isoformat()}: "
@@ -213,12 +218,13 @@ def sources_page(ev: Evidence) -> None:
         more = f"  \n- ... and {len(citing) - MAX_LISTED_CITING:,} more" if len(
             citing) > MAX_LISTED_CITING else ""
         st.markdown(f"Cited by {len(citing):,} event(s):  \n"
-                    + "  \n".join(f"- {md_text(e.title)}" for e in citing[:MAX_LISTED_CITING])
+                    + "  \n".join(f"- {md_text(ev.localise(e.title, naming))}"
+                                   for e in citing[:MAX_LISTED_CITING])
                     + more)
     st.subheader("Datasets and licences")
     for ds in DATASETS:
         st.markdown(f"- **{md_text(ds.name)}**: {md_text(ds.description)}; "
-                    f"[{md_text(ds.address)}]({ds.address}); licence: {md_text(ds.licence)}")
+                    f"{md_link(ds.address, ds.address)}; licence: {md_text(ds.licence)}")
 
 
 def downloads(ev: Evidence, view: ViewState) -> None:
@@ -229,12 +235,11 @@ def downloads(ev: Evidence, view: ViewState) -> None:
                             mime="application/geo+json", on_click="ignore")
     cols[1].download_button("Events CSV", lambda: to_csv(layer), "caucmap-events.csv",
                             mime="text/csv", on_click="ignore")
-    for col, fmt, mime in zip(cols[2:], ("png", "svg", "pdf", "html"),
-                              ("image/png", "image/svg+xml", "application/pdf", "text/html"),
-                              strict=True):
-        col.download_button(f"Map {fmt.upper()}",
-                            lambda fmt=fmt: export_bytes(ev, view, fmt),
-                            f"caucmap-map.{fmt}", mime=mime, on_click="ignore")
+    for col, fmt in zip(cols[2:], EXPORT_FORMATS, strict=True):
+        col.download_button(f"Map {fmt.upper()}", lambda fmt=fmt: export_bytes(ev, view, fmt),
+                            f"caucmap-map.{fmt}", mime=MEDIA_TYPES[fmt], on_click="ignore",
+                            disabled=view.world and fmt != "html",
+                            help="The world view exports as HTML" if view.world else None)
 
 
 def main() -> None:
@@ -244,6 +249,9 @@ def main() -> None:
     for notice in notices:
         st.warning(md_text(notice))
     view = sidebar(ev)
+    if clicked := st.session_state.pop("clicked", None):  # before the URL and downloads
+        st.session_state["event"] = render_web.resolve_ref(clicked, events_layer(ev, view))
+        view = view.with_(event=st.session_state["event"])
     st.query_params.from_dict(view.to_query())
     # only the page on screen is built: a slider move does not redraw hidden pages
     page = st.segmented_control("Page", PAGES, key="page", label_visibility="collapsed")
@@ -251,7 +259,7 @@ def main() -> None:
         all_time = view.with_(start=EARLIEST, end=today())
         st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
     elif page == "Sources":
-        sources_page(ev)
+        sources_page(ev, view.naming)
     else:
         left, right = st.columns([2, 1])
         with left:

@@ -109,3 +109,17 @@ def test_bad_options_are_one_line_and_exit_2(args: tuple[str, ...]) -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("caucmap: error:")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("out", ["/nonexistent-dir/x.png", "/tmp"])
+def test_export_path_problems_are_one_line(out: str) -> None:
+    done = caucmap("export", "--out", out, "--force")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert not Path("/nonexistent-dir").exists()
+
+
+def test_recognition_at_defaults_to_the_end_of_the_range() -> None:
+    fc = json.loads(caucmap("layer", "recognition", "--to", "2012-06-01").stdout)
+    tuvalu = next(f["properties"] for f in fc["features"] if f["properties"]["name"] == "Tuvalu")
+    assert tuvalu["recognizes_abkhazia"] and tuvalu["as_of"] == "2012-06-01"

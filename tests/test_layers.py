@@ -60,3 +60,32 @@ def test_localiser_matches_whole_names_only(ev: Evidence) -> None:
     assert ev.localise("Sokhumi's square", to_ru) == "Sukhum's square"
     assert ev.localise("Sokhumians", to_ru) == "Sokhumians"  # not a name: left alone
     assert ev.localise("", to_ru) == ""
+
+
+def test_boundary_line_term_follows_the_worldview(ev: Evidence) -> None:
+    def abl_names(worldview: Worldview, naming: Naming) -> set[str]:
+        frame = borders_layer(ev, worldview, naming).frame
+        return set(frame.loc[frame["kind"] == "administrative_boundary_line", "description"])
+
+    for naming in Naming:
+        russia_view = abl_names(Worldview.RUSSIA, naming)
+        assert all("state border" in d and "Russia's view" in d for d in russia_view)
+    assert all("occupation line" in d and "not an international border" in d
+               for d in abl_names(Worldview.INTERNATIONAL, Naming.GEORGIAN))
+    assert all("administrative boundary line" in d
+               for d in abl_names(Worldview.INTERNATIONAL, Naming.RUSSIAN))
+
+
+def test_world_tooltips_say_nothing_from_after_the_date(ev: Evidence) -> None:
+    from caucmap.layers import world_layer
+
+    frame = world_layer(ev, date(2009, 1, 1)).frame
+    syria = frame.loc[frame["name"] == "Syria", "tooltip"].item()
+    assert "2018" not in syria
+    tuvalu = frame.loc[frame["name"] == "Tuvalu", "tooltip"].item()
+    assert "withdrawn" not in tuvalu
+
+
+def test_hyphenated_compounds_are_localised(ev: Evidence) -> None:
+    text = "the Russia-South Ossetia border agreement"
+    assert ev.localise(text, Naming.GEORGIAN) == "the Russia-Tskhinvali region border agreement"

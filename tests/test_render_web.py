@@ -126,3 +126,7 @@ def test_folium_is_localised_for_the_app() -> None:
 
     localise_assets()
     assert all(url.startswith("/app/static/") for _, url in folium.Map.default_js)
+
+
+def test_a_title_cannot_redirect_a_click() -> None:
+    assert event_ref("Attack ref: evil-id<br>date<br>ref: real-id") == "real-id"

@@ -76,11 +76,14 @@ def cmd_layer(args: argparse.Namespace) -> int:
 
     ev = load_evidence(args.root)
     view = _view_from(args, ViewState(start=EARLIEST, end=today()))
-    if args.name == "recognition":
-        layer = layers.world_layer(ev, args.at or today())
-    else:
-        built = layers.build_layers(ev, view.with_(layers=frozenset(LayerName)))
-        layer = built[args.name]
+    build = {
+        "regions": lambda: layers.regions_layer(ev, view.worldview, view.naming),
+        "borders": lambda: layers.borders_layer(ev, view.worldview, view.naming),
+        "recognition": lambda: layers.world_layer(ev, args.at or view.end, view.naming),
+        "war2008": lambda: layers.war_layer(ev, view),
+        "events": lambda: layers.events_layer(ev, view),
+    }
+    layer = build[args.name]()
     text = tables.to_csv(layer) if args.format == "csv" else tables.to_geojson(layer)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
@@ -121,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     layer = sub.add_parser("layer", help="print one layer as GeoJSON or CSV")
     layer.add_argument("name", choices=LAYER_NAMES)
     _view_options(layer)
-    layer.add_argument("--at", type=_iso_date, help="recognition as of this day (default today)")
+    layer.add_argument("--at", type=_iso_date,
+                       help="recognition as of this day (default: --to, else today)")
     layer.add_argument("--format", choices=["geojson", "csv"], default="geojson")
 
     build = sub.add_parser("build-geodata", help="rebuild geodata/ from the raw inputs")
@@ -156,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     except EvidenceError as exc:
         print(f"caucmap: {exc}", file=sys.stderr)
         return 1
-    except (UsageError, FileExistsError, FileNotFoundError) as exc:
+    except (UsageError, OSError) as exc:  # a path that cannot be read or written, etc.
         print(f"caucmap: error: {exc}", file=sys.stderr)
         return 2
 

@@ -103,6 +103,9 @@ class _Collector:
         except FileNotFoundError:
             self.add(path, "file is missing")
             return []
+        except UnicodeDecodeError as exc:
+            self.add(path, f"not UTF-8 text (byte {exc.start})")
+            return []
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             self.add(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
@@ -116,20 +119,24 @@ class _Collector:
     def _read_jsonl(self, path: Path) -> list[dict[str, Any]]:
         """One JSON object a line: bulk imports, parsed ~20x faster than YAML."""
         records: list[dict[str, Any]] = []
-        with path.open(encoding="utf-8") as handle:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    record = json.loads(text, object_hook=_LineDict)
-                except json.JSONDecodeError as exc:
-                    self.add(path, f"not valid JSON: {exc.msg}", line=number)
-                    continue
-                if not isinstance(record, dict):
-                    self.add(path, "expected one JSON object a line", line=number)
-                    continue
-                record.line = number
-                records.append(record)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            self.add(path, f"not UTF-8 text (byte {exc.start})")
+            return records
+        for number, text in enumerate(lines, start=1):
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text, object_hook=_LineDict)
+            except json.JSONDecodeError as exc:
+                self.add(path, f"not valid JSON: {exc.msg}", line=number)
+                continue
+            if not isinstance(record, dict):
+                self.add(path, "expected one JSON object a line", line=number)
+                continue
+            record.line = number
+            records.append(record)
         return records
 
     def parse(self, path: Path, key: str, model: type[M]) -> list[tuple[M, int]]:

@@ -52,6 +52,9 @@ def export_bytes(ev: Evidence, view: ViewState, fmt: str, *, size: str = "A4",
         from caucmap.render_web import standalone_html  # folium: only when asked for
 
         return standalone_html(ev, view).encode("utf-8")
+    if view.world:
+        raise UsageError("the world view exports as HTML only; turn the world view off for "
+                         "PNG, SVG or PDF")
     return render_bytes(ev, view, cast(Format, fmt), size=size, dpi=dpi)
 
 
@@ -66,6 +69,13 @@ def export_view(ev: Evidence, view: ViewState, out: Path, *, size: str = "A4", d
     fmt = format_of(out)
     if fmt != "html":
         parse_size(size, dpi)
+        if view.world:
+            raise UsageError("the world view exports as HTML only; turn the world view off "
+                             "for PNG, SVG or PDF")
+    if not out.parent.is_dir():
+        raise UsageError(f"{out.parent}: no such folder")
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder")
     if out.exists() and not overwrite:  # write_atomic checks again, race-free
         raise TargetExistsError(f"{out}: already exists; pass --force (overwrite) to replace it")
     return write_atomic(out, export_bytes(ev, view, fmt, size=size, dpi=dpi),

@@ -76,7 +76,8 @@ def _frame(rows: list[dict], geometry: list) -> gpd.GeoDataFrame:
     return frame
 
 
-def _fmt_date(day: date, precision: str) -> str:
+def format_date(day: date, precision: str) -> str:
+    """A date written to its precision: '2014', 'April 2017', '24 November 2014'."""
     if precision == "year":
         return f"{day.year}"
     if precision == "month":
@@ -88,8 +89,8 @@ def date_label(record: Dated) -> str:
     """A human date with its precision: '24 November 2014', 'October 2014 (month)'..."""
     precision = record.date_precision
     if precision is DatePrecision.RANGE:
-        return f"{_fmt_date(record.start, 'day')} - {_fmt_date(record.end, 'day')} (range)"
-    text = _fmt_date(record.start, precision.value)
+        return f"{format_date(record.start, 'day')} - {format_date(record.end, 'day')} (range)"
+    text = format_date(record.start, precision.value)
     return text if precision is DatePrecision.DAY else f"{text} ({precision.value} precision)"
 
 
@@ -97,7 +98,10 @@ def _citations(ev: Evidence, record: Evidenced) -> list[dict[str, str]]:
     def one(c: Citation) -> dict[str, str]:
         source = ev.sources[c.source]
         return {"source": c.source, "outlet": source.outlet, "excerpt": c.excerpt,
-                "published": source.published.isoformat(), "address": source.address}
+                "published": source.published.isoformat(),
+                "published_precision": source.published_precision,
+                "published_label": format_date(source.published, source.published_precision),
+                "address": source.address}
     return [one(c) for c in record.all_citations()]
 
 
@@ -176,11 +180,13 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
                  NE_ATTRIBUTION, geometry_file="regions")
 
 
-_ABL_TERMS = {
-    Naming.GEORGIAN: "occupation line",
-    Naming.RUSSIAN: "state border",
-    Naming.ENGLISH: "administrative boundary line",
-}
+def abl_term(worldview: Worldview, naming: Naming) -> str:
+    """What a region's boundary line is called: the worldview decides what it is (a state
+    border only in Russia's view); within the international view the naming convention
+    chooses Georgia's "occupation line" or the neutral "administrative boundary line"."""
+    if worldview is Worldview.RUSSIA:
+        return "state border"
+    return "occupation line" if naming is Naming.GEORGIAN else "administrative boundary line"
 
 
 @lru_cache(maxsize=16)
@@ -193,7 +199,7 @@ def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         abl = rec.kind == "administrative_boundary_line"
         if abl:
             region = next(r for r in (rec.left, rec.right) if r in ENTITY_NAMES)
-            name = f"{_region_label(ev, region, region, naming)} {_ABL_TERMS[naming]}"
+            name = f"{_region_label(ev, region, region, naming)} {abl_term(worldview, naming)}"
             description = (f"{name}: an international state border in Russia's view" if as_state
                            else f"{name}: the line of control between the breakaway region and "
                            "the rest of Georgia, not an international border")
@@ -210,11 +216,13 @@ def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         })
     legend = [LegendEntry("International border", "line", style.LINE_INTERNATIONAL)]
     if as_state:
-        legend[0] = LegendEntry("International border (incl. Abkhazia and South Ossetia in "
-                                "Russia's view)", "line", style.LINE_INTERNATIONAL)
+        legend[0] = LegendEntry(ev.localise("International border (incl. Abkhazia and South "
+                                            "Ossetia in Russia's view)", naming),
+                                "line", style.LINE_INTERNATIONAL)
     else:
-        legend.append(LegendEntry(f"Boundary line of a breakaway region ({_ABL_TERMS[naming]})",
-                                  "line", style.LINE_ABL, dash=style.DASH_ABL))
+        legend.append(LegendEntry(
+            f"Boundary line of a breakaway region ({abl_term(worldview, naming)})", "line",
+            style.LINE_ABL, dash=style.DASH_ABL))
     return Layer("borders", "Contested borders", _frame(rows, list(raw.geometry)), tuple(legend),
                  NE_ATTRIBUTION, geometry_file="borders")
 
@@ -223,10 +231,11 @@ def recognitions_of(ev: Evidence, entity: str, at: date) -> list[Recognition]:
     return [r for r in ev.recognitions if r.entity == entity and r.active_on(at)]
 
 
-def _recognition_line(r: Recognition) -> str:
-    line = f"{r.state} since {_fmt_date(r.since, r.since_precision)}"
-    if r.withdrawn:
-        line += f", withdrawn {_fmt_date(r.withdrawn, r.withdrawn_precision or 'day')}"
+def _recognition_line(r: Recognition, at: date | None = None) -> str:
+    """'Nauru since December 2009', with a withdrawal only if it happened by ``at``."""
+    line = f"{r.state} since {format_date(r.since, r.since_precision)}"
+    if r.withdrawn and (at is None or r.withdrawn <= at):
+        line += f", withdrawn {format_date(r.withdrawn, r.withdrawn_precision or 'day')}"
     return line
 
 
@@ -261,7 +270,7 @@ def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
                  geometry_file="regions")
 
 
-def world_layer(ev: Evidence, at: date) -> Layer:
+def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Layer:
     """One feature per country: does it recognise Abkhazia / South Ossetia on ``at``?"""
     raw = geodata.read_layer(ev.root, "world")
     by_state: dict[str, dict[str, Recognition]] = {}
@@ -277,9 +286,10 @@ def world_layer(ev: Evidence, at: date) -> Layer:
         fill = ("#3f007d" if on_abk and on_sos else "#9e9ac8" if on_abk or on_sos
                 else "#bdbdbd" if withdrawn else plain)
         tip = rec.name
-        if recs:
-            tip += "\n" + "\n".join(f"{'Abkhazia' if e == 'ABK' else 'South Ossetia'}: "
-                                    f"{_recognition_line(r)}" for e, r in sorted(recs.items()))
+        known = sorted((e, r) for e, r in recs.items() if r.since <= at)  # nothing from after
+        if known:
+            tip += "\n" + "\n".join(f"{_region_label(ev, e, e, naming)}: "
+                                    f"{_recognition_line(r, at)}" for e, r in known)
         rows.append({
             "iso_n3": rec.iso_n3, "name": rec.name,
             "recognizes_abkhazia": on_abk, "recognizes_south_ossetia": on_sos,

@@ -43,7 +43,7 @@ class Localiser:
     are kept.
     """
 
-    _WORD = re.compile(r"[\w-]+")
+    _WORD = re.compile(r"\w+")
 
     def __init__(self, places: Iterable[Place], naming: Naming) -> None:
         table: dict[str, str] = {}
@@ -79,4 +79,4 @@ class Localiser:
 
 def _continues(text: str, end: int) -> bool:
     """True if a word goes on past ``end`` (so 'Gori' does not match 'Gorilla')."""
-    return end < len(text) and (text[end].isalnum() or text[end] in "_-")
+    return end < len(text) and (text[end].isalnum() or text[end] == "_")

@@ -713,7 +713,8 @@ class _Renderer:
 
     def _text(self, x: float, y: float, text: str, **kwargs: object) -> None:
         """Text at figure pixel (x, y)."""
-        self.fig.text(x / self.fig.bbox.width, y / self.fig.bbox.height, text, **kwargs)
+        self.fig.text(x / self.fig.bbox.width, y / self.fig.bbox.height, text,
+                      parse_math=False, **kwargs)
 
     # ------------------------------------------------------------ header and footer
 
@@ -877,8 +878,8 @@ class _Renderer:
                                    linewidth=0.5 * self.page.scale, zorder=20))
         size = self.st.font("scale")
         label = f"{km:g} km (true at {abs(lat):.1f}°{'N' if lat >= 0 else 'S'})"
-        ax.text(x0, y0 + 1.8 * h, label, fontsize=size, color=INK, va="bottom", ha="left",
-                zorder=20, gid="scalebar")
+        ax.text(x0, y0 + 1.8 * h, label, parse_math=False, fontsize=size, color=INK,
+                va="bottom", ha="left", zorder=20, gid="scalebar")
         (bx0, by0), (bx1, _) = trans.transform([(x0, y0), (x0 + length, y0)])
         tw, th = _text_size(self.renderer, label, size)
         pad = self.inch(0.04)
@@ -960,9 +961,9 @@ class _Renderer:
                                                         (box.y0 + box.y1) / 2))
             backing = ({"boxstyle": "round,pad=0.2", "facecolor": PAPER, "edgecolor": "none",
                         "alpha": 0.7} if dark else None)  # text stays text: no path effects
-            ax.text(cx, cy, text, fontsize=size, color="#5c4a2a", ha="center", va="center",
-                    fontweight="bold", fontstyle="italic", zorder=25, linespacing=1.1,
-                    gid=f"label-{row_id}", clip_on=True, bbox=backing)
+            ax.text(cx, cy, text, parse_math=False, fontsize=size, color="#5c4a2a",
+                    ha="center", va="center", fontweight="bold", fontstyle="italic", zorder=25,
+                    linespacing=1.1, gid=f"label-{row_id}", clip_on=True, bbox=backing)
 
     def _event_label(self, ax: Axes, placer: _Placer, group: _Group) -> None:
         """One boxed label per cluster: the place(s), then one line per event by date."""
@@ -995,8 +996,8 @@ class _Renderer:
         radius = float(info)  # type: ignore[arg-type]
         inv = ax.transData.inverted()
         tx, ty = inv.transform((placed.x0 + pad, placed.y1 - pad))
-        ax.text(tx, ty, text, fontsize=size, color=INK, ha="left", va="top", zorder=40,
-                linespacing=1.2, gid="event-label", clip_on=True,
+        ax.text(tx, ty, text, parse_math=False, fontsize=size, color=INK, ha="left", va="top",
+                zorder=40, linespacing=1.2, gid="event-label", clip_on=True,
                 bbox={"boxstyle": f"square,pad={0.25}", "facecolor": PAPER,
                       "edgecolor": "#9a9a9a", "linewidth": 0.4 * self.page.scale,
                       "alpha": 0.92})

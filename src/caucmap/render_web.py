@@ -27,18 +27,16 @@ from jinja2 import Template
 
 from caucmap import style
 from caucmap.assets import icon_path_element
-from caucmap.evidence import Evidence, project_root
+from caucmap.evidence import Evidence
 from caucmap.layers import Layer, LegendEntry, build_layers, world_layer
-from caucmap.viewstate import ViewState
+from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, ViewState
 
-TILE_NOTE = "No tile server: the basemap is drawn from bundled Natural Earth data."
 EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
 MAX_ICONS = 2000  # beyond this many points, compact columns and canvas circles
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 DEFAULT_VIEW = ViewState()
 GEODATA_URL = "/app/static/geodata"
-STATIC_GEODATA = project_root() / "app" / "static" / "geodata"
 
 
 def text_html(text: str) -> str:
@@ -153,12 +151,15 @@ def _inline_geojson(layer: Layer) -> folium.GeoJson:
                           tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False))
 
 
-def _geometry_layer(layer: Layer, pane: str, *, standalone: bool) -> MacroElement:
+def _geometry_layer(ev: Evidence, layer: Layer, pane: str, *,
+                    standalone: bool) -> MacroElement:
     if layer.geometry_file is None:
         return _inline_geojson(layer)
     inline = None
-    if standalone:
-        inline = (STATIC_GEODATA / f"{layer.geometry_file}.geojson").read_text(encoding="utf-8")
+    if standalone:  # the catalogue's own geodata, so another root exports its own geometry
+        path = ev.root / "geodata" / f"{layer.geometry_file}.geojson"
+        # inside <script>: "</" must not close the tag early
+        inline = path.read_text(encoding="utf-8").replace("</", "<\\/")
     return FetchedGeoJson(layer, pane, inline=inline)
 
 
@@ -173,7 +174,7 @@ def _popup(row: object) -> str:
     parts = [f"<b>{html.escape(row.title)}</b><br>{html.escape(row.date_label)}"]
     for cit in row.citations:
         parts.append(f"<blockquote>\u201c{html.escape(cit['excerpt'])}\u201d<br>"
-                     f"<i>{html.escape(cit['outlet'])}, {html.escape(cit['published'])}</i>"
+                     f"<i>{html.escape(cit['outlet'])}, {html.escape(cit['published_label'])}</i>"
                      "</blockquote>")
     for ref in row.references:
         parts.append(f"<div>Reference: {html.escape(ref['title'])}</div>")
@@ -271,7 +272,8 @@ class PointLayer(MacroElement):
             xy = shapely.get_coordinates(frame.geometry.values)
             scaled = np.rint(xy * 1e5).astype(np.int32)
             self.columns = {"lat": _b64(scaled[:, 1]), "lon": _b64(scaled[:, 0]),
-                            "icon": _b64(codes.astype(np.uint8)), "label": layer.title}
+                            "icon": _b64(codes.astype(np.uint8)),
+                            "label": text_html(layer.title)}
             return
         for row, code in zip(frame.itertuples(), codes, strict=True):
             tip = text_html(f"{row.tooltip}\nref: {row.id}")
@@ -321,10 +323,10 @@ blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 PANES = {"regions": 350, "world": 350, "recognition": 360, "borders": 420}
 
 
-def _base_map(layers: dict[str, Layer], center: tuple[float, float], zoom: int, *,
-              standalone: bool) -> folium.Map:
+def _base_map(ev: Evidence, layers: dict[str, Layer], center: tuple[float, float],
+              zoom: int, *, standalone: bool) -> folium.Map:
     base = folium.Map(location=center, zoom_start=zoom, tiles=None,
-                      prefer_canvas=True, control_scale=True, min_zoom=2, max_zoom=13,
+                      prefer_canvas=True, control_scale=True, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                       attribution_control=True)
     base.get_root().header.add_child(folium.Element(CSS))
     icon_path_element().add_to(base)
@@ -332,7 +334,7 @@ def _base_map(layers: dict[str, Layer], center: tuple[float, float], zoom: int, 
         folium.map.CustomPane(f"cm-{name}", z_index=z_index).add_to(base)
     for name in ("world", "regions", "borders"):
         if name in layers:
-            _geometry_layer(layers[name], f"cm-{name}", standalone=standalone).add_to(base)
+            _geometry_layer(ev, layers[name], f"cm-{name}", standalone=standalone).add_to(base)
     if "regions" in layers:
         for row in layers["regions"].frame.itertuples():
             if row.label:
@@ -353,21 +355,21 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
         start or (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon, DEFAULT_VIEW.zoom))
     center = (lat, lon)
     if view.world:
-        layers = {"world": world_layer(ev, view.end)}
-        return WebMap(_base_map(layers, WORLD_CENTER, WORLD_ZOOM, standalone=standalone), [],
+        layers = {"world": world_layer(ev, view.end, view.naming)}
+        return WebMap(_base_map(ev, layers, WORLD_CENTER, WORLD_ZOOM, standalone=standalone), [],
                       layers)
     layers = build_layers(ev, view)
     groups = []
     if "recognition" in layers:
         group = folium.FeatureGroup(name=layers["recognition"].title)
-        _geometry_layer(layers["recognition"], "cm-recognition", standalone=standalone
+        _geometry_layer(ev, layers["recognition"], "cm-recognition", standalone=standalone
                         ).add_to(group)
         groups.append(group)
     if "war2008" in layers:
         groups.append(_war_group(layers["war2008"], popups=standalone))
     if "events" in layers:
         groups.append(_events_group(layers["events"], popups=standalone))
-    return WebMap(_base_map(layers, center, zoom, standalone=standalone), groups, layers)
+    return WebMap(_base_map(ev, layers, center, zoom, standalone=standalone), groups, layers)
 
 
 def standalone_html(ev: Evidence, view: ViewState) -> str:
@@ -396,9 +398,13 @@ def context_html(text: str, span: tuple[int, int] | None) -> str:
 
 
 def event_ref(tooltip: str | None) -> str | None:
-    """What a clicked marker's tooltip refers to: an id, or '#N' for the N-th point."""
-    match = EVENT_REF.search(tooltip or "")
-    return match.group(1) if match else None
+    """What a clicked marker's tooltip refers to: an id, or '#N' for the N-th point.
+
+    The ref is the tooltip's last line, so a title that happens to contain "ref: ..."
+    cannot redirect a click.
+    """
+    matches = EVENT_REF.findall(tooltip or "")
+    return matches[-1] if matches else None
 
 
 def resolve_ref(ref: str, layer: Layer) -> str | None:

@@ -34,6 +34,7 @@ WORLDVIEW_LABELS: dict[Worldview, str] = {
 }
 
 EARLIEST = date(1990, 1, 1)
+MIN_ZOOM, MAX_ZOOM = 2, 13  # the web map's limits
 ALL_LAYERS: tuple[LayerName, ...] = (
     LayerName.RECOGNITION, LayerName.BORDERS, LayerName.WAR2008, LayerName.EVENTS,
 )
@@ -135,7 +136,7 @@ class ViewState:
                 except ValueError:
                     bad(name, raw, f"one of {', '.join(e.value for e in enum)}")
         if (raw := get("event")) is not None:
-            if _ID.match(raw) and (known_events is None or raw in known_events):
+            if _ID.fullmatch(raw) and (known_events is None or raw in known_events):
                 changes["event"] = raw
             else:
                 bad("event", raw, "no such event")
@@ -156,7 +157,7 @@ def pixel_rounded(lat: float, lon: float, zoom: int) -> tuple[float, float, int]
 
 def parse_iso_date(raw: str) -> date | None:
     """A real calendar date written YYYY-MM-DD, or None."""
-    if not _DATE.match(raw):
+    if not _DATE.fullmatch(raw):
         return None
     try:
         return date.fromisoformat(raw)
@@ -176,7 +177,7 @@ def _parse_extent(
     except ValueError:
         bad("lat/lon/zoom", "&".join(f"{k}={v}" for k, v in raw.items()), "need all three numbers")
         return {}
-    if not (-85 <= lat <= 85 and -180 <= lon <= 180 and 2 <= zoom <= 14):
+    if not (-85 <= lat <= 85 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
         bad("lat/lon/zoom", f"{lat},{lon},{zoom}", "out of range")
         return {}
     return {"lat": lat, "lon": lon, "zoom": zoom}
