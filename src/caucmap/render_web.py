@@ -37,6 +37,7 @@ WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 DEFAULT_VIEW = ViewState()
 GEODATA_URL = "/app/static/geodata"
+LEAFLET_ONLY = ("leaflet", "leaflet_css")
 
 
 def text_html(text: str) -> str:
@@ -328,6 +329,10 @@ def _base_map(ev: Evidence, layers: dict[str, Layer], center: tuple[float, float
     base = folium.Map(location=center, zoom_start=zoom, tiles=None,
                       prefer_canvas=True, control_scale=True, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                       attribution_control=True)
+    # our markers are SVG, so the frame needs Leaflet alone: not jQuery, Bootstrap, Font
+    # Awesome and awesome-markers (~700 KB a cold load parses for nothing)
+    base.default_js = [a for a in base.default_js if a[0] in LEAFLET_ONLY]
+    base.default_css = [a for a in base.default_css if a[0] in LEAFLET_ONLY]
     base.get_root().header.add_child(folium.Element(CSS))
     icon_path_element().add_to(base)
     for name, z_index in PANES.items():
