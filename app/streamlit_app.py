@@ -144,16 +144,22 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
 def event_panel(ev: Evidence, view: ViewState) -> None:
     """Everything behind one event or war feature: dates with basis, places, every excerpt."""
     frames = [events_layer(ev, view).frame, war_layer(ev, view).frame]
-    titles = {i: t for frame in frames for i, t in zip(frame["id"], frame["title"], strict=True)}
-    if st.session_state.get("event") not in titles:
+    total = sum(len(frame) for frame in frames)
+    titles = {i: t for frame in frames for i, t in
+              zip(frame["id"][:MAX_LISTED], frame["title"][:MAX_LISTED], strict=True)}
+    chosen = ev.record(st.session_state.get("event") or "")
+    in_view = chosen is not None and chosen.overlaps(view.start, view.end)
+    if in_view and chosen.id not in titles:
+        titles[chosen.id] = ev.localise(chosen.title, view.naming)
+    if not in_view:
         st.session_state["event"] = None
     listed = list(titles)[:MAX_LISTED]
     if st.session_state["event"] and st.session_state["event"] not in listed:
         listed.append(st.session_state["event"])
     st.selectbox("Event", [None, *listed], key="event", placeholder="Select an event...",
                  format_func=lambda i: "Select an event..." if i is None else titles[i])
-    if len(titles) > MAX_LISTED:
-        st.caption(f"Listing the first {MAX_LISTED} of {len(titles):,}: narrow the date range "
+    if total > MAX_LISTED:
+        st.caption(f"Listing the first {MAX_LISTED} of {total:,}: narrow the date range "
                    "or click a point on the map.")
     selected = ev.record(st.session_state["event"] or "")
     if selected is None:

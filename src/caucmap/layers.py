@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Literal, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.ops import polylabel
@@ -31,8 +32,9 @@ from caucmap.viewstate import ViewState, Worldview
 
 STYLE_COLUMNS = (
     "color", "fill", "fill_opacity", "weight", "dash", "marker", "hollow", "opacity", "label",
-    "label_at", "tooltip",
+    "label_at", "tooltip", "look",
 )
+LOOK = ["marker", "color", "hollow", "opacity"]  # what makes two point symbols the same
 K = TypeVar("K")
 NE_ATTRIBUTION = "Boundaries: Natural Earth (public domain); shown for reference, not endorsement"
 ENTITY_NAMES = {"ABK": "abkhazia", "SOS": "south-ossetia"}
@@ -68,11 +70,20 @@ class Layer:
         return self.frame.drop(columns=[c for c in STYLE_COLUMNS if c in self.frame.columns])
 
 
+def look_codes(frame: pd.DataFrame) -> np.ndarray:
+    """One small integer per distinct point symbol (shape, colour, hollow, opacity)."""
+    looks = frame[LOOK].astype({"hollow": bool, "opacity": float})
+    return pd.MultiIndex.from_frame(looks).factorize()[0]
+
+
 def _frame(rows: list[dict], geometry: list) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometry, crs="EPSG:4326")
     for column in STYLE_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
+    # computed once per built layer, so a rerun only selects rows
+    frame["look"] = look_codes(frame.fillna({"marker": "", "color": "", "hollow": False,
+                                             "opacity": 1.0}))
     return frame
 
 
@@ -358,11 +369,6 @@ def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
     }
 
 
-def _in_range(frame: gpd.GeoDataFrame, view: ViewState) -> gpd.GeoDataFrame:
-    mask = (frame["start"] <= view.end.isoformat()) & (frame["end"] >= view.start.isoformat())
-    return frame.loc[mask]
-
-
 def _marker_legend(
     pairs: Mapping[K, tuple[str, str]], label: Callable[[K], str]
 ) -> tuple[LegendEntry, ...]:
@@ -376,7 +382,7 @@ UNCERTAIN_LEGEND = LegendEntry("Hollow: date or place uncertain", "marker", "#52
 
 def events_layer(ev: Evidence, view: ViewState) -> Layer:
     """Events whose date range overlaps the view's, styled by category and precision."""
-    frame = _in_range(_all_events(ev, view.naming), view)
+    frame = _between("events", ev, view.naming, view.start, view.end)
     present = set(frame["category"].unique())
     shown = {c: style.CATEGORY_STYLE[c] for c in style.CATEGORY_STYLE if c.value in present}
     legend = (*_marker_legend(shown, lambda c: style.CATEGORY_LABELS[c]), UNCERTAIN_LEGEND)
@@ -403,7 +409,8 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
             "citations": _citations(ev, w), "references": _references(w),
             "color": colour, "fill": colour, "fill_opacity": 0.25 if g.zone else 0.9,
             "weight": 3.5 if g.line else 1.5, "dash": "4 4" if g.zone else "",
-            "marker": symbol, "hollow": _uncertain(w.date_precision.value, w.location_precision),
+            "marker": symbol, "opacity": 1.0,
+            "hollow": _uncertain(w.date_precision.value, w.location_precision),
             "tooltip": f"{title}\n{date_label(w)}\n{w.kind.replace('_', ' ')}",
         })
         geoms.append(geom)
@@ -412,12 +419,33 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
 
 def war_layer(ev: Evidence, view: ViewState) -> Layer:
     """The 2008 war: places, movements (lines) and schematic zones within the date range."""
-    frame = _in_range(_all_war(ev, view.naming), view)
+    frame = _between("war2008", ev, view.naming, view.start, view.end)
     present = set(frame["kind"].unique())
     kinds = {k: v for k, v in style.WAR_STYLE.items() if k in present}
     legend = _marker_legend(kinds, lambda k: f"2008 war: {k.replace('_', ' ')}")
     return Layer("war2008", "The 2008 war", frame, legend,
                  "2008 war: caucmap catalogue; zones are schematic")
+
+
+_ALL_DATED = {"events": _all_events, "war2008": _all_war}
+
+
+@lru_cache(maxsize=16)
+def _day_numbers(kind: str, ev: Evidence, naming: Naming) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end as day numbers, once per catalogue: integer, not string, comparisons."""
+    frame = _ALL_DATED[kind](ev, naming)
+    return tuple(np.fromiter((date.fromisoformat(d).toordinal() for d in frame[column]),
+                             np.int64, len(frame)) for column in ("start", "end"))
+
+
+@lru_cache(maxsize=16)
+def _between(kind: str, ev: Evidence, naming: Naming, start: date, end: date
+             ) -> gpd.GeoDataFrame:
+    """Rows whose date range overlaps start..end; cached, as one rerun asks for the same
+    range several times (map, panel, downloads)."""
+    starts, ends = _day_numbers(kind, ev, naming)
+    mask = (starts <= end.toordinal()) & (ends >= start.toordinal())
+    return _ALL_DATED[kind](ev, naming).loc[mask]
 
 
 def build_layers(ev: Evidence, view: ViewState) -> dict[str, Layer]:

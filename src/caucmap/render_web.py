@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -28,7 +27,7 @@ from jinja2 import Template
 from caucmap import style
 from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
-from caucmap.layers import Layer, LegendEntry, build_layers, world_layer
+from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, look_codes, world_layer
 from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, ViewState
 
 EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
@@ -182,10 +181,13 @@ def _popup(row: object) -> str:
     return "".join(parts)
 
 
+def _is_point(frame: gpd.GeoDataFrame) -> np.ndarray:
+    return shapely.get_type_id(np.asarray(frame.geometry.values)) == 0  # None gives -1
+
+
 def point_rows(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The rows a point layer draws, in the order the browser numbers them."""
-    geoms = frame.geometry
-    return frame[geoms.notna() & (geoms.geom_type == "Point")]
+    return frame[_is_point(frame)]
 
 
 def _b64(array: np.ndarray) -> str:
@@ -199,10 +201,10 @@ class PointLayer(MacroElement):
     Each distinct symbol is sent once. Up to ``max_icons`` points, a row is ``[lat, lon,
     icon, tooltip, popup]`` and markers are SVG icons. Past that (a large imported
     catalogue) the payload is columnar: coordinates quantised to 1e-5 degrees as
-    base64 Int32 arrays and a Uint8 symbol index, about 11 bytes a point; points are
-    canvas circles created in chunks so the tab stays responsive, and a tooltip is
-    bound on hover or click, naming the point's position (``ref: #N``), which the
-    server maps back to the event.
+    base64 Int32 arrays and a Uint8 symbol index, about 11 bytes a point. The browser
+    projects them once and paints them all on one canvas (no Leaflet object per
+    point), hit-tests hover and click itself, and names a clicked point by position
+    (``ref: #N``), which the server maps back to the event.
     """
 
     _template = Template("""
@@ -210,36 +212,110 @@ class PointLayer(MacroElement):
 (function () {
   var icons = {{ this.icons|tojson }}, group = {{ this._parent.get_name() }};
   {% if this.columns %}
-  var cols = {{ this.columns|tojson }};
+  // base64 holds only [A-Za-z0-9+/=]: safe in a JS string, no escaping pass over a megabyte
+  var cols = {lat: "{{ this.columns.lat }}", lon: "{{ this.columns.lon }}",
+              icon: "{{ this.columns.icon }}", label: {{ this.columns.label|tojson }}};
   function decode(b64, T) {
     var s = atob(b64), u = new Uint8Array(s.length);
     for (var k = 0; k < s.length; k++) { u[k] = s.charCodeAt(k); }
     return new T(u.buffer);
   }
   var lat = decode(cols.lat, Int32Array), lon = decode(cols.lon, Int32Array);
-  var sym = decode(cols.icon, Uint8Array), n = lat.length, i = 0;
-  var canvas = L.canvas({padding: 0.5});
-  function tip(e) {
-    var m = e.target;
-    if (!m.getTooltip()) {
-      m.bindTooltip(cols.label + ' ' + (m.cmIndex + 1) + ' of ' + n +
-                    ': click to read its evidence<br>ref: #' + m.cmIndex);
-      if (e.type === 'mouseover') { m.openTooltip(); }
-    }
+  var sym = decode(cols.icon, Uint8Array), n = lat.length;
+  // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
+  var px = new Float64Array(n), py = new Float64Array(n), order = new Uint32Array(n);
+  for (var k = 0; k < n; k++) {
+    var phi = lat[k] / 1e5 * Math.PI / 180;
+    px[k] = (lon[k] / 1e5 + 180) / 360 * 256;
+    py[k] = (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2 * 256;
+    order[k] = k;
   }
-  (function chunk() {
-    var end = Math.min(i + 4000, n);
-    for (; i < end; i++) {
-      var icon = icons[sym[i]];
-      var m = L.circleMarker([lat[i] / 1e5, lon[i] / 1e5], {renderer: canvas, radius: 4,
-        weight: 1, color: icon.color, fillColor: icon.color,
-        fillOpacity: icon.hollow ? 0 : 0.8, opacity: icon.opacity});
-      m.cmIndex = i;
-      m.on('mouseover click', tip);
-      m.addTo(group);
+  order.sort(function (a, b) { return sym[a] - sym[b]; });  // one paint style per run
+  function tipText(i) {
+    return cols.label + ' ' + (i + 1) + ' of ' + n +
+           ': click to read its evidence<br>ref: #' + i;
+  }
+  // every point on one canvas: no Leaflet object per point, so 100k points draw in
+  // one pass and the tab stays responsive
+  var Points = L.Layer.extend({
+    onAdd: function (map) {
+      var c = this._canvas = L.DomUtil.create('canvas', 'leaflet-zoom-hide');
+      c.style.position = 'absolute';
+      c.style.pointerEvents = 'none';
+      map.getPane('cm-points').appendChild(c);
+      this._sx = new Float32Array(n);
+      this._sy = new Float32Array(n);
+      this._tip = L.tooltip({direction: 'top', offset: [0, -4]});
+      map.on('moveend resize', this._draw, this);
+      map.on('click', this._click, this);
+      map.on('mousemove', this._hover, this);
+      this._draw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off('moveend resize', this._draw, this);
+      map.off('click', this._click, this);
+      map.off('mousemove', this._hover, this);
+      map.closeTooltip(this._tip);
+      if (this._probe) { group.removeLayer(this._probe); }
+    },
+    _draw: function () {
+      var map = this._map, size = map.getSize(), c = this._canvas;
+      L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
+      c.width = size.x;
+      c.height = size.y;
+      var ctx = c.getContext('2d'), scale = Math.pow(2, map.getZoom());
+      var tl = map.getPixelBounds().min, sx = this._sx, sy = this._sy, last = -1;
+      for (var j = 0; j <= n; j++) {
+        var i = order[j];
+        if (j === n || sym[i] !== last) {
+          if (last >= 0) {
+            var icon = icons[last];
+            ctx.globalAlpha = icon.opacity;
+            ctx.strokeStyle = ctx.fillStyle = icon.color;
+            if (icon.hollow) { ctx.lineWidth = 1.5; ctx.stroke(); } else { ctx.fill(); }
+          }
+          if (j === n) { break; }
+          last = sym[i];
+          ctx.beginPath();
+        }
+        var x = px[i] * scale - tl.x, y = py[i] * scale - tl.y;
+        sx[i] = x;
+        sy[i] = y;
+        if (x < -5 || y < -5 || x > size.x + 5 || y > size.y + 5) { continue; }
+        ctx.moveTo(x + 3.5, y);
+        ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
+      }
+    },
+    _nearest: function (p) {
+      var best = -1, dist = 49;  // within 7 px
+      for (var i = 0; i < n; i++) {
+        var dx = this._sx[i] - p.x, dy = this._sy[i] - p.y, d = dx * dx + dy * dy;
+        if (d < dist) { dist = d; best = i; }
+      }
+      return best;
+    },
+    _latlng: function (i) { return L.latLng(lat[i] / 1e5, lon[i] / 1e5); },
+    _hover: function (e) {
+      var i = this._nearest(e.containerPoint), map = this._map;
+      if (i < 0) { map.closeTooltip(this._tip); return; }
+      this._tip.setLatLng(this._latlng(i)).setContent(tipText(i));
+      map.openTooltip(this._tip);
+    },
+    _click: function (e) {
+      // a throw-away marker carries the point's ref through the group, where
+      // streamlit-folium's click handler reads its tooltip
+      var i = this._nearest(e.containerPoint);
+      if (i < 0) { return; }
+      if (this._probe) { group.removeLayer(this._probe); }
+      var probe = this._probe = L.circleMarker(this._latlng(i), {radius: 1, opacity: 0,
+                                                                fillOpacity: 0});
+      probe.bindTooltip(tipText(i));
+      group.addLayer(probe);
+      probe.fire('click', {latlng: probe.getLatLng(), originalEvent: e.originalEvent}, true);
     }
-    if (i < n) { setTimeout(chunk, 0); }
-  })();
+  });
+  group.addLayer(new Points());
   {% else %}
   var rows = {{ this.rows|tojson }};
   var divs = icons.map(function (i) {
@@ -260,23 +336,26 @@ class PointLayer(MacroElement):
     def __init__(self, layer: Layer, *, popups: bool, max_icons: int = MAX_ICONS) -> None:
         super().__init__()
         self._name = "PointLayer"
-        frame = point_rows(layer.frame)
-        looks = frame[["marker", "color", "hollow", "opacity"]].astype(
-            {"hollow": bool, "opacity": float})
-        codes, uniques = pd.MultiIndex.from_frame(looks).factorize()
-        self.icons = [{"svg": symbol_svg(str(m), str(c), hollow=bool(h), opacity=float(o)),
-                       "color": str(c), "hollow": bool(h), "opacity": float(o)}
-                      for m, c, h, o in uniques]
+        frame = layer.frame
+        points = _is_point(frame)  # a mask, not a copy of a large frame
+        looks = (frame["look"].to_numpy() if "look" in frame else look_codes(frame))[points]
+        _, first, codes = np.unique(looks, return_index=True, return_inverse=True)
+        self.icons = []
+        for row in np.flatnonzero(points)[first]:
+            m, c, h, o = frame[LOOK].iloc[row]
+            self.icons.append({"svg": symbol_svg(str(m), str(c), hollow=bool(h),
+                                                 opacity=float(o)),
+                               "color": str(c), "hollow": bool(h), "opacity": float(o)})
         self.rows: list[list[object]] = []
         self.columns: dict[str, str] | None = None
-        if len(frame) > max_icons:
-            xy = shapely.get_coordinates(frame.geometry.values)
+        if len(codes) > max_icons:
+            xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
             scaled = np.rint(xy * 1e5).astype(np.int32)
             self.columns = {"lat": _b64(scaled[:, 1]), "lon": _b64(scaled[:, 0]),
                             "icon": _b64(codes.astype(np.uint8)),
                             "label": text_html(layer.title)}
             return
-        for row, code in zip(frame.itertuples(), codes, strict=True):
+        for row, code in zip(frame[points].itertuples(), codes, strict=True):
             tip = text_html(f"{row.tooltip}\nref: {row.id}")
             self.rows.append([round(row.geometry.y, 5), round(row.geometry.x, 5), int(code),
                               tip, _popup(row) if popups else None])
@@ -321,7 +400,7 @@ blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 """.replace("SEA_COLOUR", style.SEA)
 
 
-PANES = {"regions": 350, "world": 350, "recognition": 360, "borders": 420}
+PANES = {"regions": 350, "world": 350, "recognition": 360, "borders": 420, "points": 450}
 
 
 def _base_map(ev: Evidence, layers: dict[str, Layer], center: tuple[float, float],

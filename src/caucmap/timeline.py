@@ -35,11 +35,22 @@ ISO = "%Y-%m-%d"
 MAX_MARKS = 3000  # beyond this, events are counted per month instead of drawn one by one
 
 
-def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Events per month and category, by start date: the timeline of a large catalogue."""
-    months = pd.to_datetime(events["start"], format=ISO).dt.to_period("M").dt.to_timestamp()
-    return (events.assign(month=months).groupby(["month", "category"]).size()
-            .rename("events").reset_index())
+MAX_BARS = 4000  # Altair refuses data over 5000 rows; coarser bins before that
+
+
+def period_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Events per month (or per year, if months are too many) and category, by start date.
+
+    The timeline of a large catalogue; returns the counts and the period's name.
+    """
+    starts = pd.to_datetime(events["start"], format=ISO).dt
+
+    def counts_by(code: str) -> pd.DataFrame:
+        return (events.assign(period=starts.to_period(code).dt.to_timestamp())
+                .groupby(["period", "category"]).size().rename("events").reset_index())
+
+    months = counts_by("M")
+    return (months, "month") if len(months) <= MAX_BARS else (counts_by("Y"), "year")
 
 
 ROW_HEIGHT = 22  # px per category row: every label stays readable
@@ -51,10 +62,11 @@ def timeline_chart(events: pd.DataFrame, view: ViewState) -> alt.Chart:
     colours = alt.Scale(domain=[c.value for c in Category],
                         range=[style.CATEGORY_STYLE[c][1] for c in Category])
     if len(events) > MAX_MARKS:
-        bars = alt.Chart(monthly_counts(events)).mark_bar().encode(
-            x=alt.X("month:T", title=None), y=alt.Y("sum(events):Q", title="events per month"),
-            color=alt.Color("category:N", scale=colours), tooltip=["month:T", "category:N",
-                                                                    "events:Q"])
+        counts, period = period_counts(events)
+        bars = alt.Chart(counts).mark_bar().encode(
+            x=alt.X("period:T", title=None), y=alt.Y("sum(events):Q", title=f"events per {period}"),
+            color=alt.Color("category:N", scale=colours),
+            tooltip=["period:T", "category:N", "events:Q"])
         return (band + bars).properties(height=ROW_HEIGHT * 10)
     data = timeline_frame(events)
     tooltip = [alt.Tooltip("title:N"), alt.Tooltip("date:N"), alt.Tooltip("precision:N"),
