@@ -190,14 +190,15 @@ class Evidence:
         return _localiser(self, naming)(text)
 
     def event(self, event_id: str) -> Event | None:
-        return next((e for e in self.events if e.id == event_id), None)
+        record = _records_by_id(self).get(event_id)
+        return record if isinstance(record, Event) else None
 
     def record(self, record_id: str) -> Event | WarFeature | None:
         """An event or a 2008 war feature: what a click on a map marker selects."""
-        return self.event(record_id) or next((w for w in self.war if w.id == record_id), None)
+        return _records_by_id(self).get(record_id)
 
-    def record_ids(self) -> set[str]:
-        return {e.id for e in self.events} | {w.id for w in self.war}
+    def record_ids(self) -> Container[str]:
+        return _records_by_id(self).keys()
 
     def citation_count(self) -> int:
         records: list[Evidenced] = [*self.events, *self.recognitions, *self.war]
@@ -206,6 +207,12 @@ class Evidence:
 
     def events_citing(self, source_id: str) -> list[Event]:
         return _citing_index(self).get(source_id, [])
+
+
+@lru_cache(maxsize=4)
+def _records_by_id(evidence: Evidence) -> dict[str, Event | WarFeature]:
+    """Id -> event or war feature, built once: lookups on every rerun stay O(1)."""
+    return {**{w.id: w for w in evidence.war}, **{e.id: e for e in evidence.events}}
 
 
 @lru_cache(maxsize=4)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -91,7 +91,7 @@ class ViewState:
 
     @classmethod
     def from_query(
-        cls, params: Mapping[str, str | list[str]], known_events: set[str] | None = None
+        cls, params: Mapping[str, str | list[str]], known_events: Container[str] | None = None
     ) -> tuple[ViewState, list[str]]:
         """Parse query parameters; each bad one falls back to its default with a notice."""
         view = cls()
