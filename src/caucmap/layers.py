@@ -252,10 +252,15 @@ def _recognition_line(r: Recognition, at: date | None = None) -> str:
 
 def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
     """Abkhazia and South Ossetia shaded by how many UN member states recognise them."""
-    at = view.end
+    return _recognition_layer(ev, view.naming, view.end)
+
+
+@lru_cache(maxsize=32)
+def _recognition_layer(ev: Evidence, naming: Naming, at: date) -> Layer:
+    """Cached: moving the start of the range keeps the end, and so this layer."""
     rows, geoms = [], []
     for entity in ENTITY_NAMES:
-        name = _region_label(ev, entity, entity, view.naming)
+        name = _region_label(ev, entity, entity, naming)
         active = recognitions_of(ev, entity, at)
         past = [r for r in ev.recognitions if r.entity == entity and r.withdrawn
                 and r.withdrawn <= at]

@@ -37,6 +37,7 @@ WORLD_ZOOM = 2
 DEFAULT_VIEW = ViewState()
 GEODATA_URL = "/app/static/geodata"
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
+POPUP_COLUMNS = ["id", "tooltip", "title", "date_label", "citations", "references"]
 
 
 def text_html(text: str) -> str:
@@ -355,10 +356,16 @@ class PointLayer(MacroElement):
                             "icon": _b64(codes.astype(np.uint8)),
                             "label": text_html(layer.title)}
             return
-        for row, code in zip(frame[points].itertuples(), codes, strict=True):
-            tip = text_html(f"{row.tooltip}\nref: {row.id}")
-            self.rows.append([round(row.geometry.y, 5), round(row.geometry.x, 5), int(code),
-                              tip, _popup(row) if popups else None])
+        # only the columns drawn, as lists: iterating whole rows of a wide frame costs more
+        shown = frame[POPUP_COLUMNS][points] if popups else frame[["id", "tooltip"]][points]
+        xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
+        rows = shown.itertuples(index=False) if popups else [None] * len(shown)
+        for (x, y), code, ident, tooltip, row in zip(
+                xy.tolist(), codes.tolist(), shown["id"].tolist(), shown["tooltip"].tolist(),
+                rows, strict=True):
+            self.rows.append([round(y, 5), round(x, 5), code,
+                              text_html(f"{tooltip}\nref: {ident}"),
+                              _popup(row) if popups else None])
 
 
 def _war_group(layer: Layer, *, popups: bool) -> folium.FeatureGroup:
