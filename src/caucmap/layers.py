@@ -87,13 +87,15 @@ def _frame(rows: list[dict], geometry: list) -> gpd.GeoDataFrame:
     return frame
 
 
-def format_date(day: date, precision: str) -> str:
-    """A date written to its precision: '2014', 'April 2017', '24 November 2014'."""
+def format_date(day: date, precision: str, *, short: bool = False) -> str:
+    """A date written to its precision: '2014', 'April 2017', '24 November 2014'
+    ('Apr 2017', '24 Nov 2014' with ``short``, for printed maps)."""
+    month = "%b %Y" if short else "%B %Y"
     if precision == "year":
         return f"{day.year}"
     if precision == "month":
-        return day.strftime("%B %Y")
-    return f"{day.day} {day.strftime('%B %Y')}"
+        return day.strftime(month)
+    return f"{day.day} {day.strftime(month)}"
 
 
 def date_label(record: Dated) -> str:

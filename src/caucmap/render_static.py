@@ -83,7 +83,7 @@ from shapely.ops import polylabel
 from caucmap import geodata, style
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
-from caucmap.layers import Layer, LegendEntry, build_layers
+from caucmap.layers import Layer, LegendEntry, build_layers, format_date
 from caucmap.naming import NAMING_LABELS
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
 
@@ -512,13 +512,8 @@ def _short_date(start: str, end: str, precision: str) -> str:
     return _day(a)
 
 
-def _published(day: date, precision: str) -> str:
-    """A publication date no more precise than it is known: '23 Nov 2014', 'Apr 2017'."""
-    return {"year": str(day.year), "month": day.strftime("%b %Y")}.get(precision, _day(day))
-
-
 def _day(day: date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
+    return format_date(day, "day", short=True)
 
 
 def _shorten(text: str, limit: int = MAX_TITLE_CHARS) -> str:
@@ -605,9 +600,8 @@ def _sources(ev: Evidence, events: gpd.GeoDataFrame) -> list[tuple[str, str, str
     seen: dict[str, tuple[str, str, str]] = {}
     for citations in events["citations"]:
         for c in citations or []:
-            source = ev.sources.get(c["source"])
-            precision = source.published_precision if source else "day"
-            shown = _published(date.fromisoformat(c["published"]), precision)
+            shown = format_date(date.fromisoformat(c["published"]), c["published_precision"],
+                                short=True)
             seen.setdefault(c["source"], (c["outlet"], c["published"], shown))
     return sorted(set(seen.values()), key=lambda s: (s[1], s[0].lower()))
 
