@@ -1,0 +1,104 @@
+"""What each event category is called in sources: its verbs and nouns, and a CAMEO code.
+
+Shared by the support check (does an excerpt cited for a category say so?) and by
+ingest (which category does a sentence describe?), so both read one lexicon. Entries
+are whole words or phrases, matched case-insensitively at word boundaries by
+:func:`category_words`.
+
+CAMEO codes are the nearest code of the CAMEO event codebook (v1.1b3); a hint for
+exports, not a classification we defend.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from caucmap.models import Category
+
+CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
+    Category.TREATY_SIGNING: (
+        "sign", "signs", "signed", "signing", "treaty", "treaties", "agreement",
+        "agreements", "accord", "pact", "alliance",
+    ),
+    Category.RATIFICATION: (
+        "ratify", "ratifies", "ratified", "ratifying", "ratification", "approve",
+        "approved", "approval", "endorsed", "voted", "vote",
+    ),
+    Category.RECOGNITION: (
+        "recognise", "recognises", "recognised", "recognising", "recognize",
+        "recognizes", "recognized", "recognizing", "recognition", "independence",
+    ),
+    Category.DIPLOMATIC_VISIT: (
+        "visit", "visits", "visited", "visiting", "trip", "arrive", "arrives", "arrived",
+        "arrival", "travelled", "traveled",
+    ),
+    Category.DIPLOMATIC_MEETING: (
+        "meet", "meets", "met", "meeting", "talks", "negotiations", "negotiated",
+        "consultations", "summit", "discuss", "discussed", "hosted",
+    ),
+    Category.STATEMENT: (
+        "say", "says", "said", "stated", "statement", "declare", "declared", "condemn",
+        "condemns", "condemned", "criticised", "criticized", "warned", "told", "rejects",
+        "rejected", "called", "urged", "remarks", "comment", "commented", "responded",
+        "response", "interview", "briefing", "resolution",
+    ),
+    Category.ANNOUNCEMENT: (
+        "announce", "announces", "announced", "announcement", "will", "plans", "planned",
+        "proposal", "proposed", "initiative", "intends", "expected", "press service",
+    ),
+    Category.PROTEST: (
+        "protest", "protests", "protested", "protesters", "rally", "rallies", "rallied",
+        "demonstration", "demonstrators", "march", "picket", "gathered",
+    ),
+    Category.LEGISLATIVE: (
+        "parliament", "law", "bill", "draft", "legislation", "legislative", "deputies",
+        "lawmakers", "duma", "session", "amended", "adopted", "revised",
+    ),
+    Category.DIPLOMATIC_RUPTURE: (
+        "severed", "sever", "broke off", "cut ties", "diplomatic relations", "recalled",
+        "expelled",
+    ),
+    Category.ARMED_CONFLICT: (
+        "war", "fighting", "fought", "battle", "attack", "attacked", "shelling",
+        "bombing", "invaded", "invasion", "offensive", "troops", "forces", "clashes",
+        "ceasefire", "hostilities",
+    ),
+    Category.MILITARY_DEPLOYMENT: (
+        "base", "bases", "deploy", "deployed", "deployment", "troops", "forces",
+        "peacekeepers", "peacekeeping", "border guards", "military", "stationed",
+        "garrison", "contingent",
+    ),
+}
+
+# CAMEO: 057 sign formal agreement; 054 grant diplomatic recognition; 042 make a
+# visit; 040 consult; 010 make statement; 014 consider policy option (announce
+# plans); 141 demonstrate or rally; 161 reduce or break diplomatic relations; 190 use
+# conventional military force; 15 exhibit military posture. Ratification and
+# legislative acts have no own code: 057 and 014 are the nearest.
+CAMEO: dict[Category, str] = {
+    Category.TREATY_SIGNING: "057",
+    Category.RATIFICATION: "057",
+    Category.RECOGNITION: "054",
+    Category.DIPLOMATIC_VISIT: "042",
+    Category.DIPLOMATIC_MEETING: "040",
+    Category.STATEMENT: "010",
+    Category.ANNOUNCEMENT: "014",
+    Category.PROTEST: "141",
+    Category.LEGISLATIVE: "014",
+    Category.DIPLOMATIC_RUPTURE: "161",
+    Category.ARMED_CONFLICT: "190",
+    Category.MILITARY_DEPLOYMENT: "15",
+}
+
+
+@cache
+def _pattern(category: Category) -> re.Pattern[str]:
+    words = sorted(CATEGORY_WORDS[category], key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def category_words(text: str, category: Category) -> list[str]:
+    """The words of ``category``'s lexicon that ``text`` uses, in order of appearance."""
+    return [m.group(0) for m in _pattern(category).finditer(text)]
