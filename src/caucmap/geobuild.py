@@ -9,7 +9,10 @@ files so that the map, the tests and the README all describe the same geometry:
 - ``borders.geojson``: international borders and the two administrative boundary
   lines, cut from the shared edges of that coverage so they lie exactly on it;
 - ``world.geojson``: every country, plus capital points for states too small for the
-  small-scale polygons, for the world-wide recognition view.
+  small-scale polygons, for the world-wide recognition view;
+- ``populated_places.geojson``: Natural Earth populated places of the region (and the
+  world's capitals) with their name variants and GeoNames ids, which ingest proposes as
+  new gazetteer entries when an article names a place the gazetteer lacks.
 
 Usage::
 
@@ -62,6 +65,7 @@ WORLD_GRID = 1e-3
 REGION_FILE = "regions.geojson"
 BORDER_FILE = "borders.geojson"
 WORLD_FILE = "world.geojson"
+PLACES_FILE = "populated_places.geojson"
 DISPUTED_FILE = "ne_10m_admin_0_disputed_areas.geojson"
 
 #: ISO 3166-1 numeric -> (alpha-3, common English name) for every country in EXTENT.
@@ -549,6 +553,30 @@ def _world_features(raw: Path) -> Rows:
     return [rows[key] for key in sorted(rows)]
 
 
+def _place_features(raw: Path) -> Rows:
+    """Populated places, one point each, with every Latin name Natural Earth gives."""
+    with (raw / "ne_10m_populated_places_region.geojson").open(encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    rows: Rows = []
+    for feature in features:
+        p = feature["properties"]
+        alternates = [n.strip() for n in (p.get("NAMEALT") or "").split("|") if n.strip()]
+        geonameid = p.get("GEONAMEID")
+        props = {
+            "name": p["NAME"],
+            "names": sorted({p["NAME"], p.get("NAMEASCII") or p["NAME"],
+                             p.get("NAME_EN") or p["NAME"], *alternates}),
+            "country": p.get("ADM0NAME"),
+            "admin1": p.get("ADM1NAME"),
+            "kind": "capital" if p.get("ADM0CAP") == 1 else "city",
+            "population": int(p.get("POP_MAX") or 0),
+            "geonameid": int(geonameid) if geonameid and geonameid > 0 else None,
+        }
+        point = shapely.Point(p["LONGITUDE"], p["LATITUDE"])
+        rows.append((props, point))
+    return sorted(rows, key=lambda row: (row[0]["name"], row[0]["country"] or ""))
+
+
 # ---------------------------------------------------------------- entry points
 
 
@@ -570,6 +598,7 @@ def build_geodata(raw: Path, out: Path, *, web_out: Path | None = None,
     targets = [out / name for name in names]
     if web_out is not None:
         targets += [Path(web_out) / name for name in names]
+    targets.append(out / PLACES_FILE)
     if not force:
         for target in targets:
             if target.exists():
@@ -581,4 +610,5 @@ def build_geodata(raw: Path, out: Path, *, web_out: Path | None = None,
     if web_out is not None:
         texts += [_feature_collection(r, min(d, WEB_DIGITS)) for r, d in
                   zip(rows, digits, strict=True)]
+    texts.append(_feature_collection(_place_features(raw), WEB_DIGITS))
     return [write_atomic(p, text, overwrite=force) for p, text in zip(targets, texts, strict=True)]
