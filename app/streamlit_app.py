@@ -6,6 +6,7 @@ Run: ``make run`` (or ``streamlit run app/streamlit_app.py``).
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from urllib.parse import quote
 
 import streamlit as st
@@ -13,7 +14,8 @@ from streamlit_folium import st_folium
 
 from caucmap import render_web
 from caucmap.assets import localise_assets
-from caucmap.evidence import Evidence, default_evidence
+from caucmap.errors import Problem
+from caucmap.evidence import Evidence, project_root
 from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
 from caucmap.layers import date_label, events_layer, war_layer
 from caucmap.models import Event, LayerName
@@ -31,6 +33,7 @@ from caucmap.viewstate import (
     pixel_rounded,
     today,
 )
+from caucmap.watch import Loaded, fingerprint, load_checked
 
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
@@ -49,9 +52,29 @@ st.set_page_config(page_title="caucmap", page_icon=":world_map:", layout="wide")
 localise_assets()
 
 
-@st.cache_resource(show_spinner=False)
-def evidence() -> Evidence:
-    return default_evidence()
+MAX_PROBLEMS_SHOWN = 200  # the rest are counted; `caucmap validate` lists them all
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def evidence(root: str, stamp: str) -> Loaded:
+    """The evidence base as of ``stamp``: a changed file means a fresh load, no restart."""
+    return load_checked(Path(root))
+
+
+def error_page(problems: tuple[Problem, ...]) -> None:
+    """What is wrong with the evidence base, one line a problem, instead of a traceback."""
+    st.title("The evidence base could not be loaded")
+    st.markdown(f"{len(problems):,} problem(s) stop the map from loading. Each line names the "
+                "file and line, the entry and the field:")
+    shown = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems[:MAX_PROBLEMS_SHOWN])
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    if more > 0:
+        shown += f"<li>... and {more:,} more</li>"
+    st.html(f'<ul class="cm-problems">{shown}</ul>')
+    st.markdown("Check the data with `caucmap validate` in the project folder (or "
+                "`caucmap --root DIR validate`). Once it passes, reload this page: the map "
+                "opens without restarting the server.")
+    st.button("Reload", key="reload_evidence")  # a click reruns: a fixed catalogue loads
 
 
 def md_text(text: str) -> str:
@@ -249,7 +272,12 @@ def downloads(ev: Evidence, view: ViewState) -> None:
 
 
 def main() -> None:
-    ev = evidence()
+    root = project_root()
+    loaded = evidence(str(root), fingerprint(root))
+    if loaded.evidence is None:
+        error_page(loaded.problems)
+        return
+    ev = loaded.evidence
     url_view, notices = ViewState.from_query(st.query_params.to_dict(), ev.record_ids())
     init_widgets(url_view)
     for notice in notices:
