@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from caucmap.errors import EvidenceError
-from caucmap.evidence import Evidence, load_evidence
+from caucmap.evidence import Evidence, load_evidence, project_root
 from caucmap.models import DatePrecision
 from caucmap.textmatch import locate, normalise
 
@@ -192,3 +196,93 @@ def test_events_in_both_formats_is_an_error(scratch: Path) -> None:
     (scratch / "catalogue" / "events.jsonl").write_text("", encoding="utf-8")
     assert events.exists()
     assert any("both events.yaml and events.jsonl" in p for p in _problems(scratch))
+
+
+# --- hostile files (issue 9): every file is read through safeio -------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _validate(root: Path | None, *, cwd: Path = ROOT,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``caucmap validate`` as a user runs it; a hang fails the test instead of the run."""
+    extra = ["--root", str(root)] if root else []
+    clean = {k: v for k, v in os.environ.items() if k != "CAUCMAP_ROOT"}
+    return subprocess.run([sys.executable, "-m", "caucmap", *extra, "validate"], cwd=cwd,
+                          env={**clean, **(env or {})}, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def _first_seed(root: Path) -> tuple[str, str]:
+    """(source id, file name) of the first registered seed."""
+    first = yaml.safe_load((root / "seeds" / "sources.yaml").read_text("utf-8"))["sources"][0]
+    return first["id"], first["file"]
+
+
+def test_seed_symlink_to_etc_passwd_is_refused(scratch: Path) -> None:
+    source_id, name = _first_seed(scratch)
+    (scratch / "seeds" / name).unlink()
+    (scratch / "seeds" / name).symlink_to("/etc/passwd")
+    problems = _problems(scratch)
+    assert any(p.startswith("seeds/sources.yaml:") and f"entry '{source_id}'" in p
+               and f"cannot read seeds/{name}: is a symbolic link" in p for p in problems)
+    assert not any("root:x:0" in p for p in problems)
+
+
+def test_seed_fifo_does_not_hang_validate(scratch: Path) -> None:
+    _, name = _first_seed(scratch)
+    (scratch / "seeds" / name).unlink()
+    os.mkfifo(scratch / "seeds" / name)
+    done = _validate(scratch)  # times out (and fails) if the FIFO is opened blocking
+    assert done.returncode == 1
+    assert f"cannot read seeds/{name}: is not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_alias_bomb_under_an_event_id_is_refused_quickly(scratch: Path) -> None:
+    bomb = "".join(f"x{k}: &x{k} [{', '.join([f'*x{k - 1}'] * 9)}]\n" for k in range(1, 10))
+    events = scratch / "catalogue" / "events.yaml"
+    events.write_text('x0: &x0 "lol"\n' + bomb + "events:\n  - id: *x9\n", encoding="utf-8")
+    began = time.perf_counter()
+    problems = _problems(scratch)
+    assert time.perf_counter() - began < 5  # the whole load, bomb refused in milliseconds
+    assert any(p.startswith("catalogue/events.yaml:") and "alias bomb" in p for p in problems)
+
+
+@pytest.mark.parametrize("raw_id", ["[1, 2]", "{a: b}", "12"])
+def test_an_id_that_is_not_a_string_is_named_by_position(scratch: Path, raw_id: str) -> None:
+    events = scratch / "catalogue" / "events.yaml"
+    first_id = yaml.safe_load(events.read_text("utf-8"))["events"][0]["id"]
+    _edit(events, f"- id: {first_id}\n", f"- id: {raw_id}\n")
+    assert any("entry '#1', field 'id'" in p for p in _problems(scratch))
+
+
+def test_validate_checks_the_project_of_the_working_directory(scratch: Path) -> None:
+    (scratch / "catalogue" / "events.yaml").write_text("events: oops\n", encoding="utf-8")
+    inside = scratch / "catalogue"
+    done = _validate(None, cwd=inside)
+    assert done.returncode == 1 and "catalogue/events.yaml" in done.stderr, done.stderr
+    done = _validate(None, cwd=inside, env={"CAUCMAP_ROOT": str(ROOT)})
+    assert done.returncode == 0, done.stderr  # CAUCMAP_ROOT still wins
+    assert _validate(ROOT, cwd=inside).returncode == 0  # and so does --root
+
+
+def test_project_root_falls_back_to_the_checkout(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("CAUCMAP_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert project_root() == ROOT
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ("{not json", "not valid JSON"),
+    ('{"type": "Topology"}', "not a GeoJSON FeatureCollection"),
+    ('{"type": "FeatureCollection", "features": [{"geometry": null, "properties": {}}]}',
+     "feature 0: missing properties id"),
+    ('{"type": "FeatureCollection", "features": []}', "no region GEO, ABK, SOS"),
+])
+def test_invalid_regions_geojson_is_one_line(scratch: Path, content: str, says: str) -> None:
+    (scratch / "geodata" / "regions.geojson").write_text(content, encoding="utf-8")
+    done = _validate(scratch)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert any(line.strip().startswith("geodata/regions.geojson") and says in line
+               for line in done.stderr.splitlines()), done.stderr

@@ -5,9 +5,9 @@
     >>> ev.events[0].citations[0].excerpt in ev.texts[...]  # checked on load
 
 A failure raises :class:`~caucmap.errors.EvidenceError` listing every problem with
-its file, line, entry id and field. YAML is read with a safe loader that keeps dates
-as text, so an impossible date is reported as a field error rather than crashing
-the YAML parser.
+its file, line, entry id and field. Every file is read through :mod:`caucmap.safeio`:
+regular files inside the root only, size-bounded, YAML with alias and depth limits and
+dates kept as text, so an impossible date is a field error rather than a parser crash.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from caucmap.errors import EvidenceError, Problem
+from caucmap.geodata import region_ids
 from caucmap.models import (
     Actor,
     Citation,
@@ -35,45 +35,38 @@ from caucmap.models import (
     WarFeature,
 )
 from caucmap.naming import Localiser, Naming
+from caucmap.safeio import (
+    LineDict,
+    UnsafeFileError,
+    load_yaml,
+    read_text,
+)
 from caucmap.textmatch import locate, normalise
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def _is_project(folder: Path) -> bool:
+    return (folder / "seeds").is_dir() and (folder / "catalogue").is_dir()
+
+
+def _checkout() -> Path:
+    """The checkout this package was installed from (editable installs)."""
+    return Path(__file__).resolve().parents[2]
+
+
 def project_root() -> Path:
-    """The folder holding seeds/, catalogue/ and geodata/ (``CAUCMAP_ROOT`` overrides)."""
+    """The folder holding seeds/, catalogue/ and geodata/.
+
+    ``CAUCMAP_ROOT`` wins; otherwise the nearest folder at or above the working
+    directory that has seeds/ and catalogue/, so ``caucmap validate`` run inside a
+    project checks that project; else the checkout the package lives in.
+    """
     env = os.environ.get("CAUCMAP_ROOT")
-    return Path(env) if env else Path(__file__).resolve().parents[2]
-
-
-class _LineDict(dict):
-    """A mapping that remembers the line it started on."""
-
-    line: int = 0
-
-
-# libyaml's parser where PyYAML was built with it (the wheels are): ~10x faster on
-# large catalogues; the constructor stays the safe one either way
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
-    """Safe YAML that keeps timestamps as strings and records mapping line numbers."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    if env:
+        return Path(env)
+    cwd = Path.cwd()
+    return next((d for d in (cwd, *cwd.parents) if _is_project(d)), _checkout())
 
 
 @dataclass
@@ -93,44 +86,53 @@ class _Collector:
             entry: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(self.rel(path), line, entry, field, message))
 
-    def read_list(self, path: Path, key: str) -> list[dict[str, Any]]:
-        """The list under ``key`` in a YAML file (or a JSON Lines file's records)."""
-        if path.suffix == ".jsonl":
-            return self._read_jsonl(path)
+    def read(self, path: Path, kind: str) -> str | None:
+        """A file's text through :mod:`caucmap.safeio`, or None with a problem added.
+
+        A catalogue folder given apart from the root (benchmarks) is its own root.
+        """
+        inside = path.is_relative_to(self.root)
         try:
-            with path.open(encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=_Loader)  # _Loader is a safe loader
-        except FileNotFoundError:
-            self.add(path, "file is missing")
+            return read_text(path, root=self.root if inside else path.parent, kind=kind)
+        except UnsafeFileError as exc:
+            self.add(path, exc.reason, line=exc.line)
+            return None
+
+    def read_list(self, path: Path, key: str, kind: str) -> list[Any]:
+        """The list under ``key`` in a YAML file (or a JSON Lines file's records)."""
+        text = self.read(path, kind)
+        if text is None:
             return []
-        except UnicodeDecodeError as exc:
-            self.add(path, f"not UTF-8 text (byte {exc.start})")
-            return []
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            self.add(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                     line=mark.line + 1 if mark else None)
+        if path.suffix == ".jsonl":
+            return self._jsonl_records(path, text)
+        try:
+            data = load_yaml(text, name=self.rel(path))
+        except UnsafeFileError as exc:
+            self.add(path, exc.reason, line=exc.line)
             return []
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
-            self.add(path, f"expected a mapping with a list under '{key}'")
+            self.add(path, f"expected a mapping with a list under '{key}'",
+                     line=getattr(data, "line", None))
             return []
         return data[key]
 
-    def _read_jsonl(self, path: Path) -> list[dict[str, Any]]:
-        """One JSON object a line: bulk imports, parsed ~20x faster than YAML."""
-        records: list[dict[str, Any]] = []
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            self.add(path, f"not UTF-8 text (byte {exc.start})")
-            return records
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
+    def _jsonl_records(self, path: Path, text: str) -> list[Any]:
+        """One JSON object a line: bulk imports, parsed ~20x faster than YAML.
+
+        Split on newlines only: a JSON string may hold U+2028, which ``splitlines``
+        would take for a line break.
+        """
+        records: list[Any] = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
                 continue
             try:
-                record = json.loads(text, object_hook=_LineDict)
+                record = json.loads(line, object_hook=LineDict)
             except json.JSONDecodeError as exc:
                 self.add(path, f"not valid JSON: {exc.msg}", line=number)
+                continue
+            except RecursionError:
+                self.add(path, "not valid JSON: nested too deeply", line=number)
                 continue
             if not isinstance(record, dict):
                 self.add(path, "expected one JSON object a line", line=number)
@@ -139,13 +141,14 @@ class _Collector:
             records.append(record)
         return records
 
-    def parse(self, path: Path, key: str, model: type[M]) -> list[tuple[M, int]]:
+    def parse(self, path: Path, key: str, model: type[M], kind: str = "catalogue"
+              ) -> list[tuple[M, int]]:
         """Validate each entry of a YAML list into ``model``; keep (record, line)."""
         out: list[tuple[M, int]] = []
         seen: set[str] = set()
-        for i, raw in enumerate(self.read_list(path, key)):
+        for i, raw in enumerate(self.read_list(path, key, kind)):
             line = getattr(raw, "line", None)
-            entry = str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
+            entry = _entry_name(raw, i)
             try:
                 record = model.model_validate(raw)
             except ValidationError as exc:
@@ -160,6 +163,14 @@ class _Collector:
             seen.add(record_id)
             out.append((record, line or 0))
         return out
+
+
+def _entry_name(raw: Any, index: int) -> str:
+    """The entry's id if it is a plain string; never ``str()`` of an arbitrary value."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(raw_id, str) and 0 < len(raw_id) <= 200:
+        return raw_id
+    return f"#{index + 1}"
 
 
 def _field_path(loc: Iterable[str | int]) -> str:
@@ -256,12 +267,13 @@ def _check_ids(col: _Collector, path: Path, line: int, entry: str, field_name: s
                     field=f"{field_name}[{i}]")
 
 
-def _region_ids(root: Path) -> set[str] | None:
-    path = root / "geodata" / "regions.geojson"
-    if not path.exists():
+def _region_ids(col: _Collector) -> set[str] | None:
+    """The regions a place's ``polygon`` may name; None (with a problem) if unreadable."""
+    try:
+        return region_ids(col.root)
+    except UnsafeFileError as exc:
+        col.add(col.root / exc.name, exc.reason, line=exc.line)
         return None
-    with path.open(encoding="utf-8") as handle:
-        return {f["properties"]["id"] for f in json.load(handle)["features"]}
 
 
 def _read_texts(col: _Collector, seeds: Path, sources: list[tuple[Source, int]]
@@ -271,10 +283,10 @@ def _read_texts(col: _Collector, seeds: Path, sources: list[tuple[Source, int]]
     texts: dict[str, str] = {}
     for source, line in sources:
         try:
-            texts[source.id] = (seeds / source.file).read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError) as exc:
-            col.add(seeds / "sources.yaml", f"cannot read {source.file}: "
-                    f"{exc.__class__.__name__}", line=line, entry=source.id, field="file")
+            texts[source.id] = read_text(seeds / source.file, root=col.root, kind="seed")
+        except UnsafeFileError as exc:
+            col.add(seeds / "sources.yaml", f"cannot read {exc}", line=line, entry=source.id,
+                    field="file")
             continue
         kept[source.id] = source
     return kept, texts
@@ -283,7 +295,7 @@ def _read_texts(col: _Collector, seeds: Path, sources: list[tuple[Source, int]]
 def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, int]]) -> None:
     """Cross-record checks: ids resolve, excerpts occur, spellings are real."""
     places, texts = evidence.places, evidence.texts
-    regions = _region_ids(evidence.root)
+    regions = _region_ids(col)
     for place in places.values():
         path, line = lines[f"place:{place.id}"]
         if place.polygon and regions is not None and place.polygon not in regions:
@@ -356,15 +368,16 @@ def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) ->
         return [record for record, _ in parsed]
 
     seeds = root / "seeds"
-    parsed_sources = col.parse(seeds / "sources.yaml", "sources", Source)
+    parsed_sources = col.parse(seeds / "sources.yaml", "sources", Source, kind="sources")
     keep("source", seeds / "sources.yaml", parsed_sources)
     sources, texts = _read_texts(col, seeds, parsed_sources)
 
-    def parse(kind: str, path: Path, key: str, model: type[M]) -> list[M]:
-        return keep(kind, path, col.parse(path, key, model))
+    def parse(kind: str, path: Path, key: str, model: type[M], size: str = "catalogue"
+              ) -> list[M]:
+        return keep(kind, path, col.parse(path, key, model, kind=size))
 
     gaz = root / "geodata" / "gazetteer.yaml"
-    places = {p.id: p for p in parse("place", gaz, "places", Place)}
+    places = {p.id: p for p in parse("place", gaz, "places", Place, "gazetteer")}
     actors = {a.id: a for a in parse("actor", cat / "actors.yaml", "actors", Actor)}
     evidence = Evidence(
         root=root,
