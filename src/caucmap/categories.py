@@ -92,13 +92,41 @@ CAMEO: dict[Category, str] = {
 }
 
 
+# the 2008 war layer's feature kinds, described the same way
+WAR_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "fighting": (
+        "fighting", "fought", "battle", "clashes", "war", "attack", "attacked", "assault",
+        "shelled", "shelling",
+    ),
+    "movement": (
+        "advance", "advanced", "entered", "crossed", "moved", "invaded", "columns", "through",
+    ),
+    "bombardment": (
+        "bombed", "bombing", "bombardment", "air strikes", "airstrikes", "struck", "shelled",
+        "raid",
+    ),
+    "occupation": ("occupied", "occupation", "held", "seized", "took", "control"),
+    "ceasefire": (
+        "ceasefire", "cease-fire", "truce", "armistice", "six-point", "peace plan",
+        "end of hostilities",
+    ),
+    "buffer_zone": ("buffer zone", "security zone", "checkpoints", "zone"),
+    "withdrawal": ("withdrew", "withdrawal", "withdrawn", "pulled out", "pull-back", "quit"),
+}
+
+
 @cache
-def _pattern(category: Category) -> re.Pattern[str]:
-    words = sorted(CATEGORY_WORDS[category], key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+def word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def words_in(text: str, words: tuple[str, ...]) -> list[str]:
+    """The entries of a lexicon that ``text`` uses, in order of appearance."""
+    return [m.group(0) for m in word_pattern(words).finditer(text)]
 
 
 def category_words(text: str, category: Category) -> list[str]:
     """The words of ``category``'s lexicon that ``text`` uses, in order of appearance."""
-    return [m.group(0) for m in _pattern(category).finditer(text)]
+    return words_in(text, CATEGORY_WORDS[category])

@@ -3,6 +3,7 @@
     $ caucmap validate
     $ caucmap layer events --from 2014-01-01 --to 2014-12-31 --format csv
     $ caucmap export --out briefing.png --view "from=2014-01-01&naming=georgian"
+    $ caucmap add saved-page.html && caucmap review && caucmap accept CANDIDATE-ID
 
 Errors a user can fix are one line on stderr and exit status 2; a catalogue that
 fails verification lists every problem and exits 1.
@@ -113,6 +114,92 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _root(args: argparse.Namespace) -> Path:
+    from caucmap.evidence import project_root
+
+    return (args.root or project_root()).resolve()
+
+
+def _candidate_line(c: dict) -> str:
+    """One candidate in a line or two: what a reviewer reads before deciding."""
+    when = c["start"] if c["start"] == c["end"] else f"{c['start']}..{c['end']}"
+    where = ", ".join(p.get("id") or f"new:{p.get('name')}" for p in c["places"]) or "-"
+    who = ", ".join(a.get("id") or f"new:{a.get('name')}" for a in c["actors"]) or "-"
+    match = f"  [{c.get('relation')}: {c['matches']}]" if c.get("matches") else ""
+    return (f"{c['id']}  {c['category']}  {when} ({c['date_precision']}, {c['date_basis']})"
+            f"  places: {where}  actors: {who}{match}\n    \"{' '.join(c['excerpt'].split())}\"")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from caucmap.ingest.pipeline import add_page
+
+    added = add_page(_root(args), args.page, outlet=args.outlet, address=args.address,
+                     published=args.published)
+    for warning in added.warnings:
+        print(f"caucmap: warning: {args.page}: {warning}", file=sys.stderr)
+    print(f"added source '{added.source}' as seeds/{added.seed.name}; "
+          f"{len(added.candidates)} candidate(s) queued for review (caucmap review)")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import json
+
+    from caucmap.ingest.queue import load_queue
+
+    items = [c for c in load_queue(_root(args)) if args.all or c.get("status") == "pending"]
+    keys = ("id", "source", "excerpt", "start", "end", "date_precision", "date_basis",
+            "date_note", "places", "actors", "category", "cameo", "matches", "relation",
+            "claims", "supports", "also", "status")
+    if args.format == "json":
+        out = [{k: c.get(k) for k in keys} for c in items]
+        print(json.dumps({"candidates": out}, ensure_ascii=False, indent=1))
+        return 0
+    if not items:
+        print("no candidates waiting for review")
+    for c in items:
+        print(_candidate_line(c))
+    return 0
+
+
+def _changes(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--set {pair!r}: expected field=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from caucmap.ingest.queue import accept
+
+    done = accept(_root(args), args.id, _changes(args.set))
+    verb = {"new": "added event", "corroborates": "added a citation to event",
+            "disagrees": "added a citation and a claim to event"}[done.relation]
+    print(f"accepted {args.id}: {verb} '{done.event}'")
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    from caucmap.ingest.queue import reject
+
+    reject(_root(args), args.id, args.why)
+    print(f"rejected {args.id}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from caucmap.ingest.evaluate import evaluate, report_text
+
+    result = evaluate(_root(args), args.set)
+    print(json.dumps(result.overall(), indent=1) if args.format == "json" else report_text(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="caucmap", description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=None,
@@ -142,6 +229,31 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--size", default="A4", help="A4, A5, 16:9 or WxH in pixels")
     export.add_argument("--dpi", type=int, default=300)
     export.add_argument("--force", action="store_true", help="replace an existing file")
+    add = sub.add_parser("add", help="take in a saved page (HTML or text) and queue its events")
+    add.add_argument("page", type=Path)
+    add.add_argument("--address", help="the article's address, if the page lacks it")
+    add.add_argument("--outlet", help="the outlet's name, if the page lacks it")
+    add.add_argument("--published", type=_iso_date, help="publication date (YYYY-MM-DD)")
+
+    review = sub.add_parser("review", help="list the candidates waiting for review")
+    review.add_argument("--format", choices=["text", "json"], default="text")
+    review.add_argument("--all", action="store_true", help="also accepted and rejected ones")
+
+    accept = sub.add_parser("accept", help="put a candidate into the catalogue")
+    accept.add_argument("id")
+    accept.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="edit before accepting: title, summary, category, start, end, "
+                             "date_precision, date_basis, date_note, places, actors (comma-"
+                             "separated ids), matches (an event id, or none), id")
+
+    reject = sub.add_parser("reject", help="drop a candidate, saying why")
+    reject.add_argument("id")
+    reject.add_argument("--why", required=True)
+
+    evaluate = sub.add_parser("eval", help="score extraction on the evaluation set")
+    evaluate.add_argument("--set", type=Path, default=None,
+                          help="folder with articles/ and gold/ (default: eval/)")
+    evaluate.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
 
@@ -150,6 +262,11 @@ COMMANDS = {
     "layer": cmd_layer,
     "build-geodata": cmd_build_geodata,
     "export": cmd_export,
+    "add": cmd_add,
+    "review": cmd_review,
+    "accept": cmd_accept,
+    "reject": cmd_reject,
+    "eval": cmd_eval,
 }
 
 

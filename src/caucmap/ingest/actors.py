@@ -1,0 +1,116 @@
+"""People and institutions named in a sentence: known actors by any spelling, new people
+proposed from the title or role that introduces them.
+
+    >>> finder = ActorFinder(evidence.actors.values())
+    >>> [(a.id, a.name) for a in finder.find("Spokeswoman Maria Zakharova said Hajimba ...")]
+    [(None, 'Maria Zakharova'), ('raul-khajimba', 'Raul Khajimba')]
+
+Known actors come from ``catalogue/actors.yaml`` spellings, folded for transliteration
+(Khajimba / Hajimba / Khadzhimba) by :mod:`caucmap.ingest.names`. A person not yet in
+the catalogue is proposed only when the copy introduces them the way news copy does:
+a title before the name ("President Leonid Tibilov", "spokeswoman Jen Psaki") or a
+role in apposition after it ("Maria Zakharova, the ministry's spokeswoman").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from caucmap.ingest.names import NameIndex
+from caucmap.models import Actor
+
+_MODIFIERS = (
+    r"(?:(?:de[- ]facto|self-proclaimed|so-called|acting|former|then|deputy|vice|chief|"
+    r"first|senior|breakaway|separatist|Georgian|Russian|Abkhaz|Abkhazian|South\s+Ossetian|"
+    r"Ossetian|U\.S\.|American|EU|European|NATO|UN|OSCE|foreign|defen[cs]e|interior|"
+    r"prime|state|presidential|parliamentary|Kremlin|ministry|department)[- ]+){0,3}"
+)
+_ROLES = (
+    r"(?:President|Prime\s+Minister|Premier|Minister|Foreign\s+Minister|spokes(?:wo)?man|"
+    r"spokesperson|leader|head|chief|chairman|chairwoman|chair|Speaker|envoy|Ambassador|"
+    r"Secretary(?:[- ]General)?|Senator|General|Gen\.|commander|mayor|MP|lawmaker|official|"
+    r"negotiator|ombudsman|representative|Patriarch|aide|adviser|advisor|director|governor)"
+)
+TITLES = rf"(?i:{_MODIFIERS}{_ROLES})"  # titles in any case; names stay capitalised
+_NAME = r"(?P<name>[A-Z][a-z\u00e0-\u017f'\u2019-]+(?:\s+[A-Z][a-z\u00e0-\u017f'\u2019-]+){1,2})"
+_BEFORE = re.compile(rf"\b(?P<role>{TITLES})\s+{_NAME}")
+_AFTER = re.compile(rf"{_NAME},\s+(?:the\s+|a\s+|an\s+)?(?P<role>[\w'\u2019.\s-]{{0,60}}?"
+                    rf"\b{TITLES})\b")
+_NOT_A_NAME = re.compile(r"^(?:In|On|At|The|A|An|As|After|But|And|For|From|With|By|Since|"
+                         r"During|Meanwhile|However|Speaking|Earlier|Later|Last|Next|This)\b|"
+                         r"\b(?:Ministry|Minister|Foreign|Affairs|Office|Council|Parliament|"
+                         r"Republic|Government|Committee|Service|Mission|Union|Nations|"
+                         r"President|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                         r"Sunday|January|February|March|April|May|June|July|August|"
+                         r"September|October|November|December)\b")
+
+
+@dataclass(frozen=True)
+class ActorHit:
+    """An actor a sentence names: a catalogue id, or a proposed new person."""
+
+    text: str
+    span: tuple[int, int]
+    id: str | None = None
+    name: str = ""
+    role: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        kind = "institution" if self.role == "institution" else "person"
+        head = {"id": self.id} if self.id else {"name": self.name, "kind": kind}
+        return {**head, "text": self.text, **({"role": self.role} if self.role else {})}
+
+
+# an institution qualified by another country is another institution: the "Georgian
+# Foreign Ministry" is not Russia's, even if both are spelled "Foreign Ministry"
+_QUALIFIER = re.compile(r"\b(Georgian|Russian|Abkhaz|Abkhazian|Ossetian|American|U\.S\.|"
+                        r"Ukrainian|Turkish|Armenian|Azerbaijani|European|EU|UN|NATO|OSCE)"
+                        r"(?:['\u2019]s)?\s+$")
+_INSTITUTION = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w.'\u2019-]*\s+){1,4}(?:Ministry|Parliament|Government|Council|"
+    r"Assembly|Commission|Mission|Office|Department|Service|Committee|Court|Party|Movement))"
+    r"(?:\s+of\s+(?:[A-Z][\w'\u2019-]*\s*){1,3})?")
+
+
+class ActorFinder:
+    """Built once per catalogue; ``find`` runs per sentence."""
+
+    def __init__(self, actors: Iterable[Actor], *, not_people: Iterable[str] = ()) -> None:
+        self._actors = {a.id: a for a in actors}
+        self._index = NameIndex((s, a.id) for a in self._actors.values()
+                                for s in (a.name, *a.spellings))
+        self._not_people = NameIndex((n, n) for n in not_people)
+
+    def _qualified_away(self, sentence: str, m: Any) -> bool:
+        """An institution spelled generically but qualified by another country."""
+        actor = self._actors[m.key]
+        qualifier = _QUALIFIER.search(sentence[max(0, m.span[0] - 30):m.span[0]])
+        if actor.kind not in ("institution", "organisation") or not qualifier:
+            return False
+        word = qualifier.group(1)
+        return not any(word[:5].lower() in s.lower() for s in (actor.name, *actor.spellings))
+
+    def find(self, sentence: str) -> list[ActorHit]:
+        hits = [ActorHit(m.text, m.span, id=m.key, name=self._actors[m.key].name)
+                for m in self._index.find(sentence) if not self._qualified_away(sentence, m)]
+        known = [h.span for h in hits]
+        for m in _INSTITUTION.finditer(sentence):
+            span = (m.start(), m.end())
+            if not any(a < span[1] and span[0] < b for a, b in known):
+                name = re.sub(r"^(?:The|In|On|At)\s+", "", m.group(0).strip())
+                known.append(span)
+                hits.append(ActorHit(name, span, name=name, role="institution"))
+        for rx in (_BEFORE, _AFTER):
+            for m in rx.finditer(sentence):
+                name = m.group("name")
+                span = m.span("name")
+                if (_NOT_A_NAME.search(name) or any(a < span[1] and span[0] < b for a, b in known)
+                        or self._not_people.lookup(name) or not name[0].isupper()):
+                    continue
+                known.append(span)
+                role = " ".join(m.group("role").split())
+                hits.append(ActorHit(name, span, name=name, role=role))
+        return sorted(hits, key=lambda h: h.span)
