@@ -88,11 +88,12 @@ def md_link(label: str, address: str) -> str:
     return f"[{md_text(label)}]({quote(address, safe=LINK_SAFE)})"
 
 
-def init_widgets(view: ViewState) -> None:
-    """First run of a session: widgets start from the URL's view."""
+def init_widgets(view: ViewState, notices: list[str]) -> None:
+    """First run of a session: widgets start from the URL's view; its notices are kept."""
     if "dates" in st.session_state:
         return
     st.session_state.update(
+        notices=notices,
         dates=(view.start, view.end),
         layers=[LAYER_LABELS[layer] for layer in ALL_LAYERS if layer in view.layers],
         worldview=view.worldview.value,
@@ -103,6 +104,30 @@ def init_widgets(view: ViewState) -> None:
         opened_at=(view.lat, view.lon, view.zoom),
         page="Map",
     )
+
+
+def _settled(view: ViewState) -> ViewState:
+    """The view without its extent: the map reporting where it opened is no reader's change."""
+    default = ViewState()
+    return view.with_(lat=default.lat, lon=default.lon, zoom=default.zoom)
+
+
+def dismiss_notices() -> None:
+    st.session_state["notices"] = []
+
+
+def url_notices(view: ViewState) -> None:
+    """Notices about a bad URL stay until dismissed or until the reader changes the view.
+
+    The URL is rewritten to the clean view on the first run, so the notices live in the
+    session: the map's own first rerun (it reports its extent) must not wipe them.
+    """
+    if st.session_state.get("notice_view", _settled(view)) != _settled(view):
+        dismiss_notices()
+    if notices := st.session_state.get("notices"):
+        text, close = st.columns([24, 1], vertical_alignment="center")
+        text.warning("  \n".join(md_text(n) for n in notices))
+        close.button("\u2715", key="dismiss_notices", help="Dismiss", on_click=dismiss_notices)
 
 
 def on_map_change() -> None:
@@ -278,15 +303,13 @@ def main() -> None:
         error_page(loaded.problems)
         return
     ev = loaded.evidence
-    url_view, notices = ViewState.from_query(st.query_params.to_dict(), ev.record_ids())
-    init_widgets(url_view)
-    for notice in notices:
-        st.warning(md_text(notice))
+    init_widgets(*ViewState.from_query(st.query_params.to_dict(), ev.record_ids()))
     view = sidebar(ev)
     if clicked := st.session_state.pop("clicked", None):  # before the URL and downloads
         st.session_state["event"] = render_web.resolve_ref(clicked, events_layer(ev, view))
         view = view.with_(event=st.session_state["event"])
     st.query_params.from_dict(view.to_query())
+    url_notices(view)
     # only the page on screen is built: a slider move does not redraw hidden pages
     page = st.segmented_control("Page", PAGES, key="page", label_visibility="collapsed")
     if page == "Timeline":
@@ -301,6 +324,8 @@ def main() -> None:
         with right:
             event_panel(ev, view)
         downloads(ev, view)
+    # what the reader's next change is measured against (the panel may have cleared the event)
+    st.session_state["notice_view"] = _settled(view.with_(event=st.session_state.get("event")))
 
 
 main()

@@ -254,3 +254,24 @@ def test_problem_text_is_escaped_on_the_error_page(scratch: Path,
     at = run_app()
     body = " ".join(h.proto.body for h in at.get("html") if "cm-problems" in h.proto.body)
     assert "&lt;img src=x" in body and "<img" not in body
+
+
+def test_url_notice_stays_through_reruns_until_the_view_changes() -> None:
+    at = run_app({"from": "2099-01-01", "naming": "klingon"})
+    assert len(at.warning) == 1 and "klingon" in at.warning[0].value
+    assert "from" not in at.query_params  # the URL is already the clean view
+    at.session_state["extent"] = (42.51, 43.12, 7)  # the map reports where it opened
+    at.run()
+    at.run()
+    assert len(at.warning) == 1 and "klingon" in at.warning[0].value
+    at.radio(key="naming").set_value("russian").run()  # the reader changes the view
+    assert not at.warning
+
+
+def test_url_notice_closes_when_dismissed() -> None:
+    at = run_app({"world": "maybe"})
+    assert len(at.warning) == 1
+    at.button(key="dismiss_notices").click().run()
+    assert not at.warning
+    at.run()
+    assert not at.warning

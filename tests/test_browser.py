@@ -112,3 +112,43 @@ def test_url_with_parameters_opens_that_view(app_url: str, context: Ctx) -> None
     assert event_count(page) == expected
     page.screenshot(path=str(ARTIFACTS / "app_url_view.png"), full_page=False)
     assert blocked == [], blocked
+
+
+def test_bad_url_notice_stays_until_dismissed(app_url: str, context: Ctx) -> None:
+    ctx, blocked = context
+    page = ctx.new_page()
+    page.goto(f"{app_url}/?from=2099-01-01&naming=klingon")
+    map_frame(page)  # the map is drawn and has sent its first extent back (a rerun)
+    notice = page.locator("[data-testid='stAlert']", has_text="klingon")
+    notice.wait_for(timeout=30_000)
+    page.wait_for_timeout(4_000)
+    assert notice.is_visible() and "2099-01-01" in notice.inner_text()
+    page.get_by_role("button", name="\u2715").click()
+    notice.wait_for(state="detached", timeout=30_000)
+    assert blocked == [], blocked
+
+
+def test_broken_catalogue_error_page_then_fixed_without_restart(scratch: Path,
+                                                                 context: Ctx) -> None:
+    ctx, blocked = context
+    events = scratch / "catalogue" / "events.yaml"
+    good = events.read_bytes()
+    events.write_text(good.decode().replace("id: abkhazia\n", "id: atlantis\n", 2))
+    with running_app(env={"CAUCMAP_ROOT": str(scratch)}) as url:
+        page = ctx.new_page()
+        page.goto(url)
+        page.get_by_text("The evidence base could not be loaded").wait_for(timeout=60_000)
+        page.locator(".cm-problems li").first.wait_for(timeout=30_000)
+        problems = page.locator(".cm-problems li").all_inner_texts()
+        assert len(problems) == 2, problems
+        assert all(p.startswith("catalogue/events.yaml:") for p in problems), problems
+        assert "caucmap validate" in page.locator("[data-testid='stMain']").inner_text()
+        html = page.content()
+        assert str(scratch) not in html and "Traceback" not in html
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "app_error_page.png"), full_page=False)
+        events.write_bytes(good)  # the contributor fixes it; the server keeps running
+        page.get_by_role("button", name="Reload").click()
+        map_frame(page)
+        assert page.get_by_text("could not be loaded").count() == 0
+    assert blocked == [], blocked
