@@ -26,6 +26,8 @@ EVENT_COLUMNS = [
     "title", "actors", "location", "latitude", "longitude", "geo_precision",
     "location_precision", "source", "notes", "citations",
 ]
+# a spreadsheet runs a cell starting with one of these as a formula (OWASP: CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: object) -> object:
@@ -103,13 +105,25 @@ def _generic_rows(data: gpd.GeoDataFrame) -> list[dict[str, object]]:
     return rows
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that would start a formula, quoted with a leading ``'``; numbers untouched.
+
+    A title ``=HYPERLINK(...)`` stays text when the CSV is opened in a spreadsheet, while a
+    negative longitude (a float, not text) stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(layer: Layer) -> str:
     """CSV with ACLED-like columns for events; properties plus a representative point else."""
     data = layer.data()
     rows = _events_rows(data) if layer.name == "events" else _generic_rows(data)
-    fields = EVENT_COLUMNS if layer.name == "events" else list(rows[0]) if rows else []
+    fields = EVENT_COLUMNS if layer.name == "events" else [
+        *(c for c in data.columns if c != data.geometry.name), "latitude", "longitude"]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
