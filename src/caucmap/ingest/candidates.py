@@ -168,6 +168,11 @@ class Extractor:
     def for_project(cls, evidence: Evidence) -> Extractor:
         return cls(evidence)
 
+    def concerns_the_region(self, text: str) -> bool:
+        """True if the text names a gazetteer place or a known actor: the map's world."""
+        return any(h.id for h in self.places.find(text)) or any(
+            h.id for h in self.actors.find(text))
+
     def dateline_place(self, name: str) -> str | None:
         hits = self.places.find(name)
         return hits[0].id if hits and hits[0].id else None
@@ -225,6 +230,8 @@ class Extractor:
 
     def extract(self, article: Article) -> list[Candidate]:
         """The candidates of one article, in text order, repeats folded into ``also``."""
+        if not self.concerns_the_region(article.text):
+            return []
         sentences = split_sentences(article.text)
         first_body = next((s.index for s in sentences if len(s.text.split()) >= MIN_WORDS), 0)
         out: list[Candidate] = []

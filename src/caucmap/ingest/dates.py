@@ -61,7 +61,7 @@ _PATTERNS: list[tuple[str, str]] = [
      r"evening))\b"),
     ("yesterday", r"\b(?:the\s+day\s+before\s+)?yesterday\b"),
     ("tomorrow", r"\b(?:the\s+day\s+after\s+)?tomorrow\b"),
-    ("month_only", r"\b(?:(?:in|since|until|during|by|early|mid|late|of|last|next|this)[- ])"
+    ("month_only", r"\b(?i:(?:in|since|until|during|by|early|mid|late|of|last|next|this)[- ])"
      r"(?P<month>" + MONTHS + r")\b(?!\s+\d)"),
     ("year", r"(?<![\d,.$-])\b(?P<y>" + _YEAR + r")\b(?![-\u2013]\d)(?!\s*(?:troops|people|km))"),
 ]

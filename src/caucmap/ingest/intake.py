@@ -109,6 +109,9 @@ def _metadata_date(html: str) -> str | None:
     for node in tree.xpath('//script[@type="application/ld+json"]|//*[@itemprop="datePublished"]'):
         body.append(node)
     keep.append(body)
+    # the address is its own basis (see address_date): htmldate would read it from these
+    for node in keep.xpath('//link|//meta[@property="og:url" or @name="twitter:url"]'):
+        node.getparent().remove(node)
     return htmldate.find_date(keep, extensive_search=False, original_date=True)
 
 

@@ -25,6 +25,7 @@ OPENERS = "\"'\u201c\u2018(["  # straight and curly opening quotes, brackets
 CLOSERS = "\"'\u201d\u2019)]"
 _END = re.compile(rf"[.!?]+[{re.escape(CLOSERS)}]*(?=\s+[{re.escape(OPENERS)}]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*\S)")
+HEADING = 80  # a line shorter than this without a final stop is a headline or dateline
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,23 @@ def _split_block(text: str, offset: int) -> list[tuple[int, int]]:
     return out
 
 
+def _wrapped(text: str, block_start: int, brk: re.Match[str]) -> bool:
+    """A single line break inside a paragraph of hard-wrapped text (not after a stop)."""
+    if "\n" in brk.group(0).strip(" \t") and brk.group(0).count("\n") > 1:
+        return False
+    line_start = text.rfind("\n", block_start, brk.start()) + 1
+    line = text[line_start:brk.start()].rstrip()
+    return len(line) >= HEADING and not line.endswith(tuple(".!?:" + CLOSERS))
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` in order; ``text[s.start:s.end] == s.text``."""
     sentences: list[Sentence] = []
     block_start = 0
     paragraph = 0
     for brk in [*_PARAGRAPH.finditer(text), None]:
+        if brk is not None and _wrapped(text, block_start, brk):
+            continue  # a hard-wrapped line: the sentence goes on
         block_end = brk.start() if brk else len(text)
         block = text[block_start:block_end]
         if block.strip():
