@@ -76,8 +76,10 @@ def look_codes(frame: pd.DataFrame) -> np.ndarray:
     return pd.MultiIndex.from_frame(looks).factorize()[0]
 
 
-def _frame(rows: list[dict], geometry: list) -> gpd.GeoDataFrame:
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometry, crs="EPSG:4326")
+def _frame(rows: list[dict], geometry: list, columns: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Rows as a layer frame; with no rows, ``columns`` keep an empty layer drawable."""
+    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(columns))
+    frame = gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
     for column in STYLE_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
@@ -336,6 +338,18 @@ def _uncertain(date_precision: str, location_precision: str) -> bool:
     return date_precision != "day" or location_precision != "exact"
 
 
+# the data keys of _event_row and _all_war's rows: an empty layer's columns (style added)
+EVENT_COLUMNS = (
+    "id", "title", "summary", "category", "cameo", "start", "end", "date_precision",
+    "date_basis", "date_label", "location_precision", "place_ids", "places", "actors", "layers",
+    "disputed", "citations", "references",
+)
+WAR_COLUMNS = (
+    "id", "title", "summary", "kind", "start", "end", "date_precision", "date_label",
+    "location_precision", "citations", "references",
+)
+
+
 @lru_cache(maxsize=8)
 def _all_events(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
     """Every event as a styled row, built once per naming; filtering is a mask on this."""
@@ -344,7 +358,7 @@ def _all_events(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
         rows.append(_event_row(ev, e, naming))
         first = ev.places.get(e.places[0].id) if e.places else None
         geoms.append(shapely.Point(first.lon, first.lat) if first else None)
-    return _frame(rows, geoms)
+    return _frame(rows, geoms, EVENT_COLUMNS)
 
 
 def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
@@ -421,7 +435,7 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
             "tooltip": f"{title}\n{date_label(w)}\n{w.kind.replace('_', ' ')}",
         })
         geoms.append(geom)
-    return _frame(rows, geoms)
+    return _frame(rows, geoms, WAR_COLUMNS)
 
 
 def war_layer(ev: Evidence, view: ViewState) -> Layer:
