@@ -20,7 +20,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from caucmap.atomic import write_atomic
+from caucmap.categories import CAMEO
 from caucmap.errors import EvidenceError, UsageError
 from caucmap.evidence import Evidence, load_evidence
 from caucmap.ingest.candidates import Candidate
@@ -106,6 +107,20 @@ def _unique(base: str, taken: set[str]) -> str:
     return slug
 
 
+def _keys(value: str, known: Iterable[str]) -> list[str]:
+    """The ids or names in a comma-separated ``--set`` value, a known name whole even when
+    it holds a comma itself (a proposed "Washington, D.C.")."""
+    parts = [v.strip() for v in value.split(",")]
+    whole = {re.sub(r"\s*,\s*", ",", k): k for k in known}
+    out, i = [], 0
+    while i < len(parts):
+        j = next((j for j in range(len(parts), i + 1, -1) if ",".join(parts[i:j]) in whole),
+                 i + 1)
+        out.append(whole.get(",".join(parts[i:j]), parts[i]))
+        i = j
+    return [k for k in out if k]
+
+
 def _apply(item: dict[str, Any], changes: dict[str, str]) -> dict[str, Any]:
     """The reviewer's ``--set field=value`` edits, checked field by field."""
     out = dict(item)
@@ -113,8 +128,8 @@ def _apply(item: dict[str, Any], changes: dict[str, str]) -> dict[str, Any]:
         if key not in EDITABLE:
             raise UsageError(f"--set {key}: not an editable field (one of {', '.join(EDITABLE)})")
         if key in ("places", "actors"):
-            ids = [v.strip() for v in value.split(",") if v.strip()]
             current = {(i.get("id") or i.get("name")): i for i in item[key]}
+            ids = _keys(value, current)
             out[key] = [current.get(i, {"id": i}) for i in ids]
         elif key in ("start", "end"):
             try:
@@ -124,7 +139,7 @@ def _apply(item: dict[str, Any], changes: dict[str, str]) -> dict[str, Any]:
         elif key == "category":
             if value not in {c.value for c in Category}:
                 raise UsageError(f"--set category: unknown category {value!r}")
-            out[key] = value
+            out[key], out["cameo"] = value, CAMEO[Category(value)]
         elif key == "date_precision" and value not in {p.value for p in DatePrecision}:
             raise UsageError(f"--set date_precision: unknown precision {value!r}")
         elif key == "date_basis" and value not in {b.value for b in DateBasis}:
