@@ -33,10 +33,13 @@ _ROLES = (
     r"spokesperson|leader|head|chief|chairman|chairwoman|chair|Speaker|envoy|Ambassador|"
     r"Secretary(?:[- ]General)?|Senator|General|Gen\.|commander|mayor|MP|lawmaker|official|"
     r"negotiator|ombudsman|representative|Patriarch|aide|adviser|advisor|director|governor)"
+    r"s?"  # "Presidents Nicolas Sarkozy and Dmitry Medvedev", "Foreign ministers ..."
 )
 TITLES = rf"(?i:{_MODIFIERS}{_ROLES})"  # titles in any case; names stay capitalised
 _NAME = r"(?P<name>[A-Z][a-z\u00e0-\u017f'\u2019-]+(?:\s+[A-Z][a-z\u00e0-\u017f'\u2019-]+){1,2})"
 _BEFORE = re.compile(rf"\b(?P<role>{TITLES})\s+{_NAME}")
+_ROLE_FIRST = re.compile(rf"\b(?P<role>{TITLES})(?:\s+of\s+[A-Z][\w'\u2019-]+)?,\s+{_NAME},")
+_AND = re.compile(rf"\s+and\s+{_NAME}")
 _AFTER = re.compile(rf"{_NAME},\s+(?:the\s+|a\s+|an\s+)?(?P<role>[\w'\u2019.\s-]{{0,60}}?"
                     rf"\b{TITLES})\b")
 _NOT_A_NAME = re.compile(r"^(?:In|On|At|The|A|An|As|After|But|And|For|From|With|By|Since|"
@@ -67,8 +70,12 @@ class ActorHit:
 # an institution qualified by another country is another institution: the "Georgian
 # Foreign Ministry" is not Russia's, even if both are spelled "Foreign Ministry"
 _QUALIFIER = re.compile(r"\b(Georgian|Russian|Abkhaz|Abkhazian|Ossetian|American|U\.S\.|"
-                        r"Ukrainian|Turkish|Armenian|Azerbaijani|European|EU|UN|NATO|OSCE)"
-                        r"(?:['\u2019]s)?\s+$")
+                        r"Ukrainian|Turkish|Armenian|Azerbaijani|European|EU|UN|NATO|OSCE|"
+                        r"[A-Z][a-z]+['\u2019]s)\s+$")
+# "Russian troops", "Georgian forces": the state acting through its forces or government
+_STATE_BY_ADJECTIVE = re.compile(
+    r"\b(?P<adj>[A-Z][a-z]+(?:ian|an|i))\s+(?:troops|forces|soldiers|military|army|"
+    r"border\s+guards|servicemen|columns|units|tanks|aircraft|jets|government|authorities)\b")
 _INSTITUTION = re.compile(
     r"\b(?P<name>(?:[A-Z][\w.'\u2019-]*\s+){1,4}(?:Ministry|Parliament|Government|Council|"
     r"Assembly|Commission|Mission|Office|Department|Service|Committee|Court|Party|Movement))"
@@ -103,14 +110,24 @@ class ActorFinder:
                 name = re.sub(r"^(?:The|In|On|At)\s+", "", m.group(0).strip())
                 known.append(span)
                 hits.append(ActorHit(name, span, name=name, role="institution"))
-        for rx in (_BEFORE, _AFTER):
+        for m in _STATE_BY_ADJECTIVE.finditer(sentence):
+            adj = m.group("adj")
+            hit = self._index.lookup(adj[:-1]) or self._index.lookup(adj[:-2])
+            if hit and self._actors[hit[0]].kind == "state" and hit[0] not in {
+                    h.id for h in hits}:
+                hits.append(ActorHit(adj, m.span("adj"), id=hit[0],
+                                     name=self._actors[hit[0]].name))
+        people = []
+        for rx in (_BEFORE, _ROLE_FIRST, _AFTER):
             for m in rx.finditer(sentence):
-                name = m.group("name")
-                span = m.span("name")
-                if (_NOT_A_NAME.search(name) or any(a < span[1] and span[0] < b for a, b in known)
-                        or self._not_people.lookup(name) or not name[0].isupper()):
-                    continue
-                known.append(span)
-                role = " ".join(m.group("role").split())
-                hits.append(ActorHit(name, span, name=name, role=role))
+                people.append((m.group("name"), m.span("name"), m.group("role")))
+                more = _AND.match(sentence, m.end("name"))
+                if more and rx is _BEFORE:
+                    people.append((more.group("name"), more.span("name"), m.group("role")))
+        for name, span, role in people:
+            if (_NOT_A_NAME.search(name) or any(a < span[1] and span[0] < b for a, b in known)
+                    or self._not_people.lookup(name)):
+                continue
+            known.append(span)
+            hits.append(ActorHit(name, span, name=name, role=" ".join(role.split())))
         return sorted(hits, key=lambda h: h.span)

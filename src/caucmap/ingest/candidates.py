@@ -163,6 +163,7 @@ class Extractor:
         place_names = [n for p in evidence.places.values()
                        for n in (*p.names.model_dump().values(), *p.variants)]
         self.actors = ActorFinder(evidence.actors.values(), not_people=place_names)
+        self.states = {a.id for a in evidence.actors.values() if a.kind == "state"}
 
     @classmethod
     def for_project(cls, evidence: Evidence) -> Extractor:
@@ -187,8 +188,8 @@ class Extractor:
         category, anchor = found
         dates = find_dates(text, article.published, outlet=article.outlet)
         places = self.places.find(text)
-        actors = [a for a in self.actors.find(text)
-                  if not any(p.span[0] <= a.span[0] < p.span[1] for p in places)]
+        actors = [a for a in self.actors.find(text) if a.id in self.states
+                  or not any(p.span[0] <= a.span[0] < p.span[1] for p in places)]
         named = [a for a in actors if a.id or a.name]
         lede = s.index <= first_body + 1
         if not (dates or named or places):
@@ -262,9 +263,10 @@ def _publication_span(article: Article) -> tuple[date, date, str]:
 
 
 def _most_specific(places: list[PlaceHit]) -> list[PlaceHit]:
-    """Towns and cities where the sentence names any; else its regions and countries."""
+    """Towns first, then regions; countries only when nothing narrower is named."""
     exact = [p for p in places if p.precision.value == "exact"]
-    chosen = exact or places
+    regions = [p for p in places if p.precision.value == "region"]
+    chosen = (exact + regions) or places
     seen: set[str] = set()
     out = []
     for p in chosen:

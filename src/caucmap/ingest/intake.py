@@ -35,7 +35,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MIN_WORDS = 25  # shorter than a wire brief: not an article
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z'\u2019.\- ]{2,40}?)(?:,\s*(?P<country>[A-Z][A-Za-z.\- ]{1,30}?))?"
-    r"(?:,\s*(?P<when>" + MONTHS + r"\s+\d{1,2}(?:,\s*\d{4})?))?"
+    r"(?:,\s*(?P<when>" + MONTHS + r"\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+" + MONTHS
+    + r"(?:,?\s*\d{4})?))?"
     r"\s*(?:\((?P<agency>[^)]{2,40})\))?\s*[-\u2013\u2014:]+\s",
     re.MULTILINE,
 )
@@ -142,16 +143,15 @@ def find_dateline(text: str) -> Dateline | None:
     return None
 
 
-def _dateline_date(line: Dateline, year: int | None, hint: date | None) -> date | None:
-    """The dateline's month and day in ``year`` (the address's or the metadata's)."""
-    if not line.when or (year is None and hint is None):
+def _dateline_date(line: Dateline, year: int | None) -> date | None:
+    """The dateline's date; a dateline without a year takes the address's year."""
+    if not line.when:
         return None
-    base = hint or date(year or 2000, 7, 1)
-    found = find_dates(line.when, base)
-    if not found or found[0].precision.value != "day":
+    full = re.search(r"\d{4}", line.when) is not None
+    if not full and year is None:
         return None
-    day = found[0].start
-    return day.replace(year=year) if year and not re.search(r"\d{4}", line.when) else day
+    found = find_dates(line.when if full else f"{line.when}, {year}", date(year or 2000, 7, 1))
+    return found[0].start if found and found[0].precision.value == "day" else None
 
 
 def _publication(page: Page, given: date | None, meta: str | None) -> None:
@@ -166,8 +166,8 @@ def _publication(page: Page, given: date | None, meta: str | None) -> None:
         page.published_note = "Stated in the page's metadata (meta tags / JSON-LD)."
         return
     from_address = address_date(page.address) if page.address else None
-    dated = (_dateline_date(page.dateline, from_address[0].year if from_address else None,
-                            None) if page.dateline else None)
+    dated = (_dateline_date(page.dateline, from_address[0].year if from_address else None)
+             if page.dateline else None)
     if from_address and from_address[1] == "day":
         page.published, page.published_precision = from_address[0], "day"
         page.published_basis = "address"
@@ -175,8 +175,10 @@ def _publication(page: Page, given: date | None, meta: str | None) -> None:
     elif dated:
         page.published, page.published_precision = dated, "day"
         page.published_basis = "dateline"
-        page.published_note = (f"Dateline '{page.dateline.when}'"  # type: ignore[union-attr]
-                               f"; the year from the address ({page.address}).")
+        when = page.dateline.when  # type: ignore[union-attr]
+        page.published_note = f"Dateline '{when}'" + (
+            "" if re.search(r"\d{4}", when or "") else
+            f"; the year from the address ({page.address}).")
     elif from_address:
         page.published, page.published_precision = from_address
         page.published_basis = "address"
