@@ -178,7 +178,8 @@ class Extractor:
         hits = self.places.find(name)
         return hits[0].id if hits and hits[0].id else None
 
-    def _candidate(self, article: Article, s: Sentence, first_body: int) -> Candidate | None:
+    def _candidate(self, article: Article, s: Sentence, first_body: int,
+                   people: dict[str, str]) -> Candidate | None:
         text = s.text
         if len(text.split()) < MIN_WORDS or _BACKGROUND.search(text):
             return None
@@ -191,6 +192,10 @@ class Extractor:
         actors = [a for a in self.actors.find(text) if a.id in self.states
                   or not any(p.span[0] <= a.span[0] < p.span[1] for p in places)]
         named = [a for a in actors if a.id or a.name]
+        for a in named:  # remember new people: later copy names them by surname alone
+            if not a.id:
+                people[a.name.split()[-1]] = a.name
+        named += _by_surname(text, people, named)
         lede = s.index <= first_body + 1
         if not (dates or named or places):
             return None
@@ -236,8 +241,9 @@ class Extractor:
         sentences = split_sentences(article.text)
         first_body = next((s.index for s in sentences if len(s.text.split()) >= MIN_WORDS), 0)
         out: list[Candidate] = []
+        people: dict[str, str] = {}
         for s in sentences:
-            cand = self._candidate(article, s, first_body)
+            cand = self._candidate(article, s, first_body, people)
             if cand is None:
                 continue
             twin = next((c for c in out if _same_event(c, cand)), None)
@@ -250,6 +256,18 @@ class Extractor:
                 cand.also.append(early.excerpt)
             out.append(cand)
         return out
+
+
+def _by_surname(text: str, people: dict[str, str], named: list[ActorHit]) -> list[ActorHit]:
+    """People the article introduced earlier, named now by surname ("Keke told ...")."""
+    have = {a.name for a in named}
+    hits = []
+    for surname, full in people.items():
+        m = re.search(rf"\b{re.escape(surname)}\b", text)
+        if m and full not in have:
+            hits.append(ActorHit(surname, m.span(), name=full, role="named earlier"))
+            have.add(full)
+    return hits
 
 
 def _publication_span(article: Article) -> tuple[date, date, str]:

@@ -134,9 +134,8 @@ def score_article(evidence: Evidence, article: Path, gold: dict[str, Any]) -> Sc
 def evaluate(root: Path, folder: Path | None = None) -> Result:
     """Score every article of ``folder`` (default ``eval/`` under the project)."""
     folder = (Path(folder) if folder else root / "eval").resolve()
-    gold_dir, article_dir = folder / "gold", folder / "articles"
-    if not gold_dir.is_dir():
-        gold_dir, article_dir = folder / "gold", folder
+    gold_dir = folder / "gold"
+    article_dir = folder / "articles" if (folder / "articles").is_dir() else folder
     if not gold_dir.is_dir():
         raise UsageError(f"{folder}: no gold/ folder: not an evaluation set")
     evidence = load_evidence(root)
