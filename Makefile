@@ -7,7 +7,7 @@ PORT ?= 8501
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint validate bench geodata clean
+.PHONY: run test lint validate bench eval geodata clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install -y python3-venv'"; exit 1; }
@@ -25,6 +25,10 @@ test: $(STAMP)  ## lint, verify the evidence base, run every test (browser tests
 
 validate: $(STAMP)
 	$(BIN)/caucmap validate
+
+eval: $(STAMP)  ## score ingest on the evaluation set (eval/) and the held-out set
+	$(BIN)/caucmap eval
+	$(BIN)/caucmap eval --set eval/holdout
 
 bench: $(STAMP)  ## write bench/RESULTS.md and bench/results.json
 	$(BIN)/python -m bench
