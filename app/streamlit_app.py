@@ -6,6 +6,7 @@ Run: ``make run`` (or ``streamlit run app/streamlit_app.py``).
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,6 +42,9 @@ PAGES = ["Map", "Timeline", "Sources"]
 LINK_SAFE = ":/?#@!$&'*+,;=%~"  # URL punctuation kept; ( ) < > space and [ ] are encoded
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$=")
+# where GFM would start a bare link: a scheme before "://", "www" before ".", a mailbox
+AUTOLINK_START = re.compile(r"https?(?=://)|www(?=\.)|\w[-.\w+]*(?=@[-\w]+\.[-\w])",
+                            re.IGNORECASE)
 LAYER_LABELS = {
     LayerName.RECOGNITION: "Recognition status",
     LayerName.BORDERS: "Contested borders",
@@ -52,6 +56,13 @@ st.set_page_config(page_title="caucmap", page_icon=":world_map:", layout="wide")
 localise_assets()
 
 
+PAGE_CSS = """<style>
+/* a long unbroken word (an address, an ingested string) wraps instead of widening the page */
+[data-testid="stMain"], [data-testid="stSidebar"] { overflow-wrap: anywhere; }
+.cm-source { white-space: pre-wrap; }
+/* md_text sets link-prone words in emphasis only to split them: they look like the rest */
+[data-testid="stMarkdownContainer"] em { font-style: inherit; }
+</style>"""
 MAX_PROBLEMS_SHOWN = 200  # the rest are counted; `caucmap validate` lists them all
 
 
@@ -77,10 +88,24 @@ def error_page(problems: tuple[Problem, ...]) -> None:
     st.button("Reload", key="reload_evidence")  # a click reruns: a fixed catalogue loads
 
 
+def _md_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+
+
 def md_text(text: str) -> str:
-    """Escape text for Streamlit markdown: no markup, entity or HTML from data gets through."""
+    """Escape text for Streamlit markdown: no markup, entity, HTML or link from data gets through.
+
+    GitHub-flavoured markdown turns a bare ``https://...``, ``www.`` or e-mail address
+    into a link even when its punctuation is escaped (escapes are undone before links are
+    found). Setting the scheme, ``www`` or the mailbox in emphasis splits the text there,
+    so no link forms, and the characters stay exactly those of the source.
+    """
     flat = " ".join(text.split())  # a newline could start a heading or a list
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in flat)
+    out, done = [], 0
+    for match in AUTOLINK_START.finditer(flat):
+        out += [_md_escape(flat[done:match.start()]), f"*{_md_escape(match.group())}*"]
+        done = match.end()
+    return "".join([*out, _md_escape(flat[done:])])
 
 
 def md_link(label: str, address: str) -> str:
@@ -214,7 +239,7 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
         st.caption("Click a marker on the map or pick an event to read its sources.")
         return
     naming = view.naming
-    st.subheader(md_text(ev.localise(selected.title, naming)))
+    st.subheader(md_text(ev.localise(selected.title, naming)), anchor=False)
     st.markdown(md_text(ev.localise(selected.summary, naming)))
     basis = selected.date_basis.value + (f": {selected.date_note}" if selected.date_note else "")
     kind = selected.category.value if isinstance(selected, Event) else f"2008 war, {selected.kind}"
@@ -252,12 +277,12 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
             st.html(render_web.context_html(text, locate(text, cit.excerpt)))
     for ref in selected.references:
         st.markdown(f"Reference (not a quote): {md_link(ref.title, ref.address)} "
-                    f"- supports {md_text(ref.supports)}")
+                    f"- supports {md_text(', '.join(ref.supports))}")
 
 
 def sources_page(ev: Evidence, naming: Naming) -> None:
     for source in ev.sources.values():
-        st.subheader(md_text(source.title))
+        st.subheader(md_text(source.title), anchor=False)
         st.markdown(
             f"**{md_text(source.outlet)}**, published {source.published.isoformat()} "
             f"({source.published_precision}), {md_text(source.language)}  \n"
@@ -297,6 +322,7 @@ def downloads(ev: Evidence, view: ViewState) -> None:
 
 
 def main() -> None:
+    st.html(PAGE_CSS)  # style only: Streamlit adds it to the page without taking up space
     root = project_root()
     loaded = evidence(str(root), fingerprint(root))
     if loaded.evidence is None:

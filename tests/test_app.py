@@ -121,7 +121,8 @@ def test_selecting_an_event_shows_its_evidence() -> None:
 def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     hostile = "<img src=x onerror=alert(1)>"
-    (scratch / "seeds" / "evil.txt").write_text(f"Breaking: {hostile} happened in Sochi.\n")
+    (scratch / "seeds" / "evil.txt").write_text(
+        f"Breaking: {hostile} happened in Sochi on 24 November 2014.\n")
     sources = scratch / "seeds" / "sources.yaml"
     sources.write_text(sources.read_text() + (
         "  - id: evil\n    file: evil.txt\n    outlet: 'Evil <b>Outlet</b>'\n"
@@ -133,7 +134,8 @@ def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
         "    summary: 'x'\n    category: statement\n    start: 2014-11-24\n"
         "    end: 2014-11-24\n    date_precision: day\n    date_basis: stated\n"
         "    places: [{id: sochi, precision: exact}]\n    layers: [events]\n"
-        f"    citations: [{{source: evil, excerpt: '{hostile} happened'}}]\n"))
+        f"    citations: [{{source: evil, excerpt: '{hostile} happened in Sochi on 24 November "
+        "2014', supports: [date, place]}]\n"))
     monkeypatch.setenv("CAUCMAP_ROOT", str(scratch))
     default_evidence.cache_clear()
     st.cache_resource.clear()
@@ -218,11 +220,8 @@ def _drop_seed(root: Path) -> str:
     return "seeds/sources.yaml"
 
 
-@pytest.mark.parametrize("breakage", [
-    _break_events, _break_yaml, _drop_borders, _drop_seed,
-    pytest.param(_break_regions, marks=pytest.mark.xfail(
-        strict=True, reason="the loader's invalid-geodata message (evidence.py) is in progress")),
-])
+@pytest.mark.parametrize("breakage", [_break_events, _break_yaml, _break_regions,
+                                      _drop_borders, _drop_seed])
 def test_broken_evidence_shows_an_error_page_then_a_fix_loads_without_restart(
         scratch: Path, monkeypatch: pytest.MonkeyPatch, breakage) -> None:
     pristine = {p: p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
