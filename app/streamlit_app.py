@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+import review_page
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -38,7 +39,7 @@ from caucmap.watch import Loaded, fingerprint, load_checked
 
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
-PAGES = ["Map", "Timeline", "Sources"]
+PAGES = ["Map", "Timeline", "Sources", "Review"]
 LINK_SAFE = ":/?#@!$&'*+,;=%~"  # URL punctuation kept; ( ) < > space and [ ] are encoded
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$=")
@@ -343,6 +344,8 @@ def main() -> None:
         st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
     elif page == "Sources":
         sources_page(ev, view.naming)
+    elif page == "Review":
+        review_page.render(root, ev)
     else:
         left, right = st.columns([2, 1])
         with left:

@@ -39,8 +39,9 @@ class Localiser:
 
     Built once per catalogue and convention (see ``Evidence.localise``). Aliases are
     indexed by their first word, so a text costs one pass over its words however
-    large the gazetteer; only aliases whose name differs in the target convention
-    are kept.
+    large the gazetteer. A name already in the target convention is kept too, mapped
+    to itself, so the longest name wins: "Washington, D.C." is not read as the variant
+    "Washington" followed by ", D.C.".
     """
 
     _WORD = re.compile(r"\w+")
@@ -51,8 +52,7 @@ class Localiser:
             target = place_name(place, naming)
             for alias in (place.names.georgian, place.names.russian, place.names.english,
                           *place.variants):
-                if alias != target:
-                    table.setdefault(alias, target)
+                table.setdefault(alias, target)
         self._by_first: dict[str, list[tuple[str, str]]] = {}
         for alias in sorted(table, key=len, reverse=True):
             first = self._WORD.match(alias)
