@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, cast
 
-from caucmap.atomic import TargetExistsError, write_atomic
+from caucmap.atomic import check_target, write_atomic
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.render_static import FORMATS, Format, parse_size, render_bytes
@@ -62,8 +62,9 @@ def export_view(ev: Evidence, view: ViewState, out: Path, *, size: str = "A4", d
                 overwrite: bool = False) -> Path:
     """Write the view to ``out`` in the format its suffix names; return the path.
 
-    Everything a user can get wrong (suffix, size, dpi, an existing file) is checked
-    before the map is drawn, so a mistake costs no rendering time.
+    Everything a user can get wrong (suffix, size, dpi, a missing or unwritable folder,
+    an existing file) is checked before the map is drawn, so a mistake costs no
+    rendering time; the error names ``out``, never a temporary file.
     """
     out = Path(out)
     fmt = format_of(out)
@@ -72,11 +73,6 @@ def export_view(ev: Evidence, view: ViewState, out: Path, *, size: str = "A4", d
         if view.world:
             raise UsageError("the world view exports as HTML only; turn the world view off "
                              "for PNG, SVG or PDF")
-    if not out.parent.is_dir():
-        raise UsageError(f"{out.parent}: no such folder")
-    if out.is_dir():
-        raise UsageError(f"{out}: is a folder")
-    if out.exists() and not overwrite:  # write_atomic checks again, race-free
-        raise TargetExistsError(f"{out}: already exists; pass --force (overwrite) to replace it")
+    check_target(out, overwrite=overwrite)  # folder, permission, existing file: race-free later
     return write_atomic(out, export_bytes(ev, view, fmt, size=size, dpi=dpi),
                         overwrite=overwrite)
