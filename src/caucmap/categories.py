@@ -28,6 +28,7 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
     Category.RECOGNITION: (
         "recognise", "recognises", "recognised", "recognising", "recognize",
         "recognizes", "recognized", "recognizing", "recognition", "independence",
+        "established diplomatic relations", "establish diplomatic relations",
     ),
     Category.DIPLOMATIC_VISIT: (
         "visit", "visits", "visited", "visiting", "trip", "arrive", "arrives", "arrived",
@@ -41,11 +42,14 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
         "say", "says", "said", "stated", "statement", "declare", "declared", "condemn",
         "condemns", "condemned", "criticised", "criticized", "warned", "told", "rejects",
         "rejected", "called", "urged", "remarks", "comment", "commented", "responded",
-        "response", "interview", "briefing", "resolution",
+        "response", "interview", "briefing", "resolution", "opposed", "stressed", "noted",
+        "added", "assessed", "spoke", "saying", "according to", "pointed out",
     ),
     Category.ANNOUNCEMENT: (
         "announce", "announces", "announced", "announcement", "will", "plans", "planned",
         "proposal", "proposed", "initiative", "intends", "expected", "press service",
+        "decided", "decision", "ordered", "resigned", "resignation", "appointed", "elected",
+        "named", "launched", "closed", "shut", "reopened",
     ),
     Category.PROTEST: (
         "protest", "protests", "protested", "protesters", "rally", "rallies", "rallied",
@@ -53,16 +57,17 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
     ),
     Category.LEGISLATIVE: (
         "parliament", "law", "bill", "draft", "legislation", "legislative", "deputies",
-        "lawmakers", "duma", "session", "amended", "adopted", "revised",
+        "lawmakers", "duma", "session", "amended", "adopted", "revised", "passed",
     ),
     Category.DIPLOMATIC_RUPTURE: (
-        "severed", "sever", "broke off", "cut ties", "diplomatic relations", "recalled",
+        "severed", "sever", "broke off", "cut ties", "recalled",
         "expelled",
     ),
     Category.ARMED_CONFLICT: (
         "war", "fighting", "fought", "battle", "attack", "attacked", "shelling",
         "bombing", "invaded", "invasion", "offensive", "troops", "forces", "clashes",
-        "ceasefire", "hostilities",
+        "ceasefire", "hostilities", "shot", "shooting", "killed", "killing", "wounded",
+        "fired", "gunfire", "explosion", "blast",
     ),
     Category.MILITARY_DEPLOYMENT: (
         "base", "bases", "deploy", "deployed", "deployment", "troops", "forces",

@@ -39,7 +39,7 @@ TITLES = rf"(?i:{_MODIFIERS}{_ROLES})"  # titles in any case; names stay capital
 _NAME = r"(?P<name>[A-Z][a-z\u00e0-\u017f'\u2019-]+(?:\s+[A-Z][a-z\u00e0-\u017f'\u2019-]+){1,2})"
 _BEFORE = re.compile(rf"\b(?P<role>{TITLES})\s+{_NAME}")
 _ROLE_FIRST = re.compile(rf"\b(?P<role>{TITLES})(?:\s+of\s+[A-Z][\w'\u2019-]+)?,\s+{_NAME},")
-_AND = re.compile(rf"\s+and\s+{_NAME}")
+_AND = re.compile(rf"(?:\s+of\s+[A-Z][\w'\u2019-]+)?\s+and\s+{_NAME}")
 _AFTER = re.compile(rf"{_NAME},\s+(?:the\s+|a\s+|an\s+)?(?P<role>[\w'\u2019.\s-]{{0,60}}?"
                     rf"\b{TITLES})\b")
 _NOT_A_NAME = re.compile(r"^(?:In|On|At|The|A|An|As|After|But|And|For|From|With|By|Since|"
@@ -62,7 +62,7 @@ class ActorHit:
     role: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        kind = "institution" if self.role == "institution" else "person"
+        kind = self.role if self.role in ("institution", "state") else "person"
         head = {"id": self.id} if self.id else {"name": self.name, "kind": kind}
         return {**head, "text": self.text, **({"role": self.role} if self.role else {})}
 
@@ -85,11 +85,14 @@ _INSTITUTION = re.compile(
 class ActorFinder:
     """Built once per catalogue; ``find`` runs per sentence."""
 
-    def __init__(self, actors: Iterable[Actor], *, not_people: Iterable[str] = ()) -> None:
+    def __init__(self, actors: Iterable[Actor], *, not_people: Iterable[str] = (),
+                 states: Iterable[str] = ()) -> None:
         self._actors = {a.id: a for a in actors}
         self._index = NameIndex((s, a.id) for a in self._actors.values()
                                 for s in (a.name, *a.spellings))
         self._not_people = NameIndex((n, n) for n in not_people)
+        # states the catalogue does not know yet ("Nauru", "Venezuela"): proposed as actors
+        self._states = NameIndex((n, n) for n in states if self._index.lookup(n) is None)
 
     def _qualified_away(self, sentence: str, m: Any) -> bool:
         """An institution spelled generically but qualified by another country."""
@@ -104,8 +107,19 @@ class ActorFinder:
         hits = [ActorHit(m.text, m.span, id=m.key, name=self._actors[m.key].name)
                 for m in self._index.find(sentence) if not self._qualified_away(sentence, m)]
         known = [h.span for h in hits]
+        for m in self._states.find(sentence):
+            if not any(a < m.span[1] and m.span[0] < b for a, b in known):
+                known.append(m.span)
+                hits.append(ActorHit(m.text, m.span, name=m.key, role="state"))
         for m in _INSTITUTION.finditer(sentence):
             span = (m.start(), m.end())
+            # a state named inside an institution's name ("Georgia's Foreign Ministry") is
+            # the institution's qualifier, not an actor of its own
+            inside = [h for h in hits if h.id and self._actors[h.id].kind == "state"
+                      and span[0] <= h.span[0] and h.span[1] <= span[1]]
+            for h in inside:
+                hits.remove(h)
+                known.remove(h.span)
             if not any(a < span[1] and span[0] < b for a, b in known):
                 name = re.sub(r"^(?:The|In|On|At)\s+", "", m.group(0).strip())
                 known.append(span)

@@ -24,7 +24,7 @@ from caucmap.categories import CAMEO, CATEGORY_WORDS, word_pattern
 from caucmap.evidence import Evidence
 from caucmap.ingest.actors import ActorFinder, ActorHit
 from caucmap.ingest.dates import DateMention, find_dates, month_bounds
-from caucmap.ingest.places import PlaceFinder, PlaceHit
+from caucmap.ingest.places import PlaceFinder, PlaceHit, read_state_names
 from caucmap.ingest.sentences import Sentence, split_sentences
 from caucmap.models import Category, DateBasis, DatePrecision
 
@@ -162,7 +162,8 @@ class Extractor:
         self.places = PlaceFinder.for_project(evidence)
         place_names = [n for p in evidence.places.values()
                        for n in (*p.names.model_dump().values(), *p.variants)]
-        self.actors = ActorFinder(evidence.actors.values(), not_people=place_names)
+        self.actors = ActorFinder(evidence.actors.values(), not_people=place_names,
+                                  states=read_state_names(evidence.root))
         self.states = {a.id for a in evidence.actors.values() if a.kind == "state"}
 
     @classmethod

@@ -24,6 +24,7 @@ from caucmap.models import LocationPrecision, Place
 from caucmap.safeio import load_json, read_text
 
 POPULATED_PLACES = Path("geodata") / "populated_places.geojson"
+WORLD = Path("geodata") / "world.geojson"
 MIN_NEW_NAME = 4  # Natural Earth has a Turkish town called "Of"
 PRECISION_OF_KIND = {
     "region": LocationPrecision.REGION,
@@ -63,6 +64,15 @@ def read_populated_places(root: Path) -> list[dict[str, Any]]:
     doc = load_json(read_text(path, root=root, kind="geodata"), name=str(POPULATED_PLACES))
     return [{**f["properties"], "lon": f["geometry"]["coordinates"][0],
              "lat": f["geometry"]["coordinates"][1]} for f in doc["features"]]
+
+
+def read_state_names(root: Path) -> list[str]:
+    """Every state of the world layer by name: states an article may name as actors."""
+    path = root / WORLD
+    if not path.exists():
+        return []
+    doc = load_json(read_text(path, root=root, kind="geodata"), name=str(WORLD))
+    return sorted({f["properties"]["name"] for f in doc["features"]})
 
 
 class PlaceFinder:
