@@ -49,7 +49,7 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
         "announce", "announces", "announced", "announcement", "will", "plans", "planned",
         "proposal", "proposed", "initiative", "intends", "expected", "press service",
         "decided", "decision", "ordered", "resigned", "resignation", "appointed", "elected",
-        "named", "launched", "closed", "shut", "reopened",
+        "named", "launched", "closed", "shut", "reopened", "inaugurated", "sworn in",
     ),
     Category.PROTEST: (
         "protest", "protests", "protested", "protesters", "rally", "rallies", "rallied",

@@ -43,6 +43,8 @@ WEAK_WORDS = frozenset({
     "hostilities", "ceasefire", "press service", "announcement", "ratification",
     "consultations", "arrival", "demonstration", "demonstrators", "protesters",
 })
+# "will", "expected": a plan, but what is planned (a visit, a signing) says more
+FUTURE_WORDS = frozenset({"will", "expected", "plans", "planned", "intends"})
 # Categories in the order they win when one sentence has words of several: the
 # specific act before the way it was reported ("signed ..., the ministry said").
 PRIORITY = [
@@ -54,8 +56,10 @@ PRIORITY = [
 SPEECH = re.compile(r"\b(?:said|says|told|stated|declared|announced|noted|stressed|added|"
                     r"according\s+to|reported|claimed|insisted|warned)\b", re.IGNORECASE)
 # a trailing attribution (", the Kremlin said.") or a relative clause names no act
-_ATTRIBUTION = re.compile(r",\s*[^,]{0,60}\b(?:said|says|told\s+\w+|reported|added)\s*[.!?]?"
-                          r"[\"'\u201d\u2019]?\s*$", re.IGNORECASE)
+_ATTRIBUTION = re.compile(
+    r",\s*[^,]{0,60}\b(?:said|says|told\s+\w+|reported|added|announced)"
+    r"(?:\s+(?:on\s+)?(?:\w+day|yesterday|today|earlier|late\s+on\s+\w+day))?\s*[.!?]?"
+    r"[\"'\u201d\u2019]?\s*$", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,]*,", re.IGNORECASE)
 _LEADING = re.compile(r"^\s*(?:In\s+response\s+to|After|Following|Despite|Before|Since|"
                       r"During|Amid|Under|Unlike|Although|Though|While|As\s+a\s+result\s+of)"
@@ -136,12 +140,14 @@ def _category(sentence: str) -> tuple[Category, int] | None:
     core = core[offset:]
     strong: list[tuple[int, int, Category]] = []
     weak: list[tuple[int, int, Category]] = []
+    future: list[tuple[int, int, Category]] = []
     for rank, category in enumerate(PRIORITY):
         for m in word_pattern(CATEGORY_WORDS[category]).finditer(core):
-            bucket = weak if m.group(0).lower() in WEAK_WORDS else strong
+            word = m.group(0).lower()
+            bucket = future if word in FUTURE_WORDS else weak if word in WEAK_WORDS else strong
             bucket.append((m.start(), rank, category))
     strong += [(m.start(), len(PRIORITY), Category.STATEMENT) for m in SPEECH.finditer(core)]
-    pool = strong or weak
+    pool = strong or weak or future
     if not pool:
         speech = SPEECH.search(sentence)
         return (Category.STATEMENT, speech.start()) if speech else None
@@ -243,6 +249,9 @@ class Extractor:
         first_body = next((s.index for s in sentences if len(s.text.split()) >= MIN_WORDS), 0)
         out: list[Candidate] = []
         people: dict[str, str] = {}
+        # a first line without a final stop is the headline: it reports the main event
+        headline = (sentences[0].start if sentences and not sentences[0].text.endswith(
+            (".", "!", "?")) else -1)
         for s in sentences:
             cand = self._candidate(article, s, first_body, people)
             if cand is None:
@@ -251,7 +260,8 @@ class Extractor:
             if twin is not None:
                 twin.also.append(cand.excerpt)
                 continue
-            early = next((c for c in out if _same_event(cand, c)), None)
+            early = next((c for c in out if _same_event(cand, c) or (
+                c.span[0] == headline and c.category == cand.category)), None)
             if early is not None:  # a headline or lede without names: the fuller report leads
                 out.remove(early)
                 cand.also.append(early.excerpt)
