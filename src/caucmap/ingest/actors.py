@@ -138,8 +138,7 @@ class ActorFinder:
                 more = _AND.match(sentence, m.end("name"))
                 if more and rx is _BEFORE:
                     people.append((more.group("name"), more.span("name"), m.group("role")))
-        words = sentence.split()
-        if sum(w[0].isupper() for w in words) > 0.6 * len(words):
+        if not any(w.islower() and len(w) > 3 for w in sentence.split()):
             people = []  # a Title Case headline: every word looks like a name
         for name, span, role in people:
             if (_NOT_A_NAME.search(name) or any(a < span[1] and span[0] < b for a, b in known)
