@@ -12,10 +12,11 @@ dates kept as text, so an impossible date is a field error rather than a parser 
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +28,9 @@ from caucmap.geodata import region_ids
 from caucmap.models import (
     Actor,
     Citation,
+    DateBasis,
+    Dated,
+    DatePrecision,
     Event,
     Evidenced,
     Place,
@@ -41,7 +45,8 @@ from caucmap.safeio import (
     load_yaml,
     read_text,
 )
-from caucmap.textmatch import locate, normalise
+from caucmap.textmatch import describe_mismatch, locate, normalise
+from caucmap.weekdays import contradictions
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -75,6 +80,12 @@ class _Collector:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    # (what, id) of a record that failed -> index of the problem saying why
+    causes: dict[tuple[str, str], int] = field(default_factory=dict)
+    # index of a cause -> how many later problems followed from it and were not listed
+    followers: dict[int, int] = field(default_factory=dict)
+    # each file's raw entries, as read: what sources.yaml registers even where invalid
+    raw: dict[Path, list[Any]] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         try:
@@ -85,6 +96,26 @@ class _Collector:
     def add(self, path: Path, message: str, *, line: int | None = None,
             entry: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(self.rel(path), line, entry, field, message))
+
+    def cause(self, what: str, ident: str) -> None:
+        """The problem just added makes record ``ident`` unusable: later ones follow from it."""
+        self.causes.setdefault((what, ident), len(self.problems) - 1)
+
+    def follows(self, what: str, ident: str) -> bool:
+        """True (and counted) if a problem about ``ident`` follows from one already listed."""
+        at = self.causes.get((what, ident))
+        if at is None:
+            return False
+        self.followers[at] = self.followers.get(at, 0) + 1
+        return True
+
+    def report(self) -> list[Problem]:
+        """The problems in the order found, first causes annotated with what followed."""
+        out = list(self.problems)
+        for at, count in self.followers.items():
+            out[at] = replace(out[at], message=f"{out[at].message} ({count} later problem(s) "
+                              "follow from this one and are not listed)")
+        return out
 
     def read(self, path: Path, kind: str) -> str | None:
         """A file's text through :mod:`caucmap.safeio`, or None with a problem added.
@@ -114,6 +145,7 @@ class _Collector:
             self.add(path, f"expected a mapping with a list under '{key}'",
                      line=getattr(data, "line", None))
             return []
+        self.raw[path] = data[key]
         return data[key]
 
     def _jsonl_records(self, path: Path, text: str) -> list[Any]:
@@ -141,12 +173,15 @@ class _Collector:
             records.append(record)
         return records
 
-    def parse(self, path: Path, key: str, model: type[M], kind: str = "catalogue"
+    def parse(self, path: Path, key: str, model: type[M], size: str = "catalogue"
               ) -> list[tuple[M, int]]:
-        """Validate each entry of a YAML list into ``model``; keep (record, line)."""
+        """Validate each entry of a YAML list into ``model``; keep (record, line).
+
+        ``size`` is the safeio kind whose size limit applies to the file.
+        """
         out: list[tuple[M, int]] = []
         seen: set[str] = set()
-        for i, raw in enumerate(self.read_list(path, key, kind)):
+        for i, raw in enumerate(self.read_list(path, key, size)):
             line = getattr(raw, "line", None)
             entry = _entry_name(raw, i)
             try:
@@ -155,6 +190,7 @@ class _Collector:
                 for err in exc.errors():
                     self.add(path, err["msg"], line=line, entry=entry,
                              field=_field_path(err["loc"]) or None)
+                    self.cause(model.__name__, entry)
                 continue
             record_id = getattr(record, "id", entry)
             if record_id in seen:
@@ -252,19 +288,52 @@ def _check_citations(col: _Collector, path: Path, line: int, entry: str, prefix:
         for i, cit in enumerate(items):
             where = f"{prefix}{name}[{i}]"
             if cit.source not in texts:
-                col.add(path, f"unknown source id '{cit.source}'", line=line, entry=entry,
-                        field=f"{where}.source")
+                if not col.follows("Source", cit.source):
+                    col.add(path, f"unknown source id '{cit.source}': {_add_hint(Source)}",
+                            line=line, entry=entry, field=f"{where}.source")
             elif locate(texts[cit.source], cit.excerpt) is None:
                 col.add(path, f"excerpt not found verbatim in source '{cit.source}': "
-                        f"{cit.excerpt[:80]!r}", line=line, entry=entry, field=f"{where}.excerpt")
+                        f"{describe_mismatch(texts[cit.source], cit.excerpt)}", line=line,
+                        entry=entry, field=f"{where}.excerpt")
+
+
+#: where a missing record of each kind is added
+_HOME = {Place: "geodata/gazetteer.yaml", Actor: "catalogue/actors.yaml",
+         Source: "seeds/sources.yaml"}
+
+
+def _required(model: type[BaseModel]) -> str:
+    """The fields a new record must have, nested ones in braces: 'names{georgian,...}'."""
+    parts = []
+    for name, info in model.model_fields.items():
+        if not info.is_required():
+            continue
+        sub = info.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            name += "{" + ",".join(n for n, i in sub.model_fields.items() if i.is_required()) + "}"
+        parts.append(name)
+    return ", ".join(parts)
+
+
+@cache
+def _add_hint(model: type[BaseModel]) -> str:
+    return f"add it to {_HOME[model]} with {_required(model)}"
+
+
+def _unknown(col: _Collector, model: type[BaseModel], ref: str, known: Iterable[str]) -> str | None:
+    """The message for an unknown id, or None if it follows from a problem already listed."""
+    if col.follows(model.__name__, ref):
+        return None
+    close = difflib.get_close_matches(ref, list(known), n=1)
+    maybe = f"did you mean '{close[0]}'? else " if close else ""
+    return f"unknown {model.__name__.lower()} id '{ref}': {maybe}{_add_hint(model)}"
 
 
 def _check_ids(col: _Collector, path: Path, line: int, entry: str, field_name: str,
-               ids: Iterable[str], known: Container[str], what: str) -> None:
+               ids: Iterable[str], known: Mapping[str, object], model: type[BaseModel]) -> None:
     for i, ref in enumerate(ids):
-        if ref not in known:
-            col.add(path, f"unknown {what} id '{ref}'", line=line, entry=entry,
-                    field=f"{field_name}[{i}]")
+        if ref not in known and (message := _unknown(col, model, ref, known)):
+            col.add(path, message, line=line, entry=entry, field=f"{field_name}[{i}]")
 
 
 def _region_ids(col: _Collector) -> set[str] | None:
@@ -287,6 +356,7 @@ def _read_texts(col: _Collector, seeds: Path, sources: list[tuple[Source, int]]
         except UnsafeFileError as exc:
             col.add(seeds / "sources.yaml", f"cannot read {exc}", line=line, entry=source.id,
                     field="file")
+            col.cause("Source", source.id)
             continue
         kept[source.id] = source
     return kept, texts
@@ -304,12 +374,15 @@ def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, in
     for source in evidence.sources.values():
         path, line = lines[f"source:{source.id}"]
         if source.dateline:
-            _check_ids(col, path, line, source.id, "dateline", [source.dateline], places, "place")
+            _check_ids(col, path, line, source.id, "dateline", [source.dateline], places, Place)
     corpus = normalise("\n".join(texts.values()))
+    # a spelling may be missing only because a source's text could not be read
+    unread = next((ident for what, ident in col.causes if what == "Source"), None)
     for actor in evidence.actors.values():
         path, line = lines[f"actor:{actor.id}"]
         for i, spelling in enumerate(actor.spellings):
-            if normalise(spelling) not in corpus:
+            if normalise(spelling) not in corpus and not (unread and col.follows("Source",
+                                                                                  unread)):
                 col.add(path, f"spelling {spelling!r} occurs in no source", line=line,
                         entry=actor.id, field=f"spellings[{i}]")
         for r, role in enumerate(actor.roles):
@@ -317,18 +390,18 @@ def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, in
     for event in evidence.events:
         path, line = lines[f"event:{event.id}"]
         _check_ids(col, path, line, event.id, "places", [p.id for p in event.places], places,
-                   "place")
-        _check_ids(col, path, line, event.id, "actors", event.actors, evidence.actors, "actor")
+                   Place)
+        _check_ids(col, path, line, event.id, "actors", event.actors, evidence.actors, Actor)
         for i, claim in enumerate(event.claims):
-            if claim.about == "place" and claim.value not in places:
-                col.add(path, f"unknown place id '{claim.value}'", line=line, entry=event.id,
-                        field=f"claims[{i}].value")
+            if claim.about == "place" and claim.value not in places and (
+                    message := _unknown(col, Place, claim.value, places)):
+                col.add(path, message, line=line, entry=event.id, field=f"claims[{i}].value")
     war_ids = set()
     for feature in evidence.war:
         path, line = lines[f"war:{feature.id}"]
         war_ids.add(feature.id)
         _check_ids(col, path, line, feature.id, "geometry", feature.geometry.place_ids(), places,
-                   "place")
+                   Place)
     records: list[tuple[str, Evidenced]] = [
         *((f"event:{e.id}", e) for e in evidence.events),
         *((f"recognition:{r.id}", r) for r in evidence.recognitions),
@@ -341,6 +414,44 @@ def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, in
         if not record.citations and not record.references and not record.claims:
             col.add(path, "needs at least one citation or reference", line=line, entry=entry,
                     field="citations")
+    dated: list[tuple[str, str, Dated]] = [
+        (key, "", record) for key, record in records if isinstance(record, Dated)]
+    dated += [(f"actor:{a.id}", f"roles[{r}].", role) for a in evidence.actors.values()
+              for r, role in enumerate(a.roles)]
+    for key, prefix, record in dated:
+        path, line = lines[key]
+        _check_date_note(col, path, line, key.split(":", 1)[1], prefix, record)
+
+
+def _check_date_note(col: _Collector, path: Path, line: int, entry: str, prefix: str,
+                     record: Dated) -> None:
+    """A date resolved from "Tuesday" needs its note; a note's weekdays must fit its dates."""
+    if record.date_basis is DateBasis.RELATIVE and not (record.date_note or "").strip():
+        col.add(path, "a relative date needs a date_note saying how it was resolved (e.g. "
+                "\"'Tuesday' in Sputnik of Wed 18 Mar 2015\")", line=line, entry=entry,
+                field=f"{prefix}date_note")
+    if record.date_note:
+        day = record.start if record.date_precision is DatePrecision.DAY else None
+        for wrong in contradictions(record.date_note, day):
+            col.add(path, f"weekday contradicts the date: {wrong}", line=line, entry=entry,
+                    field=f"{prefix}date_note")
+
+
+def _check_registered(col: _Collector, seeds: Path) -> None:
+    """Every file in seeds/ is some source's text: a stray seed is a forgotten entry."""
+    index = seeds / "sources.yaml"
+    if index not in col.raw:
+        return  # sources.yaml itself is unreadable: its problem says enough
+    registered = {raw.get("file") for raw in col.raw[index] if isinstance(raw, dict)}
+    try:
+        names = sorted(entry.name for entry in os.scandir(seeds))
+    except OSError:
+        return
+    for name in names:
+        if name == index.name or name.startswith(".") or name in registered:
+            continue
+        col.add(seeds / name, f"registered in no entry of seeds/sources.yaml: "
+                f"{_add_hint(Source)}, or remove the file")
 
 
 def _events_file(col: _Collector, cat: Path) -> Path:
@@ -368,13 +479,14 @@ def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) ->
         return [record for record, _ in parsed]
 
     seeds = root / "seeds"
-    parsed_sources = col.parse(seeds / "sources.yaml", "sources", Source, kind="sources")
+    parsed_sources = col.parse(seeds / "sources.yaml", "sources", Source, size="sources")
     keep("source", seeds / "sources.yaml", parsed_sources)
+    _check_registered(col, seeds)
     sources, texts = _read_texts(col, seeds, parsed_sources)
 
     def parse(kind: str, path: Path, key: str, model: type[M], size: str = "catalogue"
               ) -> list[M]:
-        return keep(kind, path, col.parse(path, key, model, kind=size))
+        return keep(kind, path, col.parse(path, key, model, size=size))
 
     gaz = root / "geodata" / "gazetteer.yaml"
     places = {p.id: p for p in parse("place", gaz, "places", Place, "gazetteer")}
@@ -392,7 +504,7 @@ def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) ->
     )
     _verify(col, evidence, lines)
     if col.problems:
-        raise EvidenceError(col.problems)
+        raise EvidenceError(col.report())
     return evidence
 
 
