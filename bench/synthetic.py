@@ -34,17 +34,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from caucmap.atomic import write_atomic
+from caucmap.categories import CATEGORY_WORDS
 from caucmap.models import Category
 
 REAL_ROOT = Path(__file__).resolve().parents[1]
 WORK = REAL_ROOT / "bench" / "work"
 SEED = 20240501
 #: bump when the generated content changes, so cached roots are rebuilt
-VERSION = 2
+VERSION = 3
 SYNTHETIC_TAG = "[synthetic]"
 SYN_PLACES = 3000
 SYN_SOURCES = 8
-SENTENCES_PER_SOURCE = 6
 LON = (39.5, 47.0)
 LAT = (40.8, 44.0)
 FIRST_DAY = date(1990, 1, 1)
@@ -62,9 +62,10 @@ def _quote(text: str) -> str:
 
 
 def source_sentences(k: int) -> list[str]:
-    """The sentences of synthetic source ``k``; excerpts are drawn from these."""
-    return [f"Synthetic bulletin {k:02d}, item {j}: a generated incident was logged for "
-            "benchmarking only." for j in range(1, SENTENCES_PER_SOURCE + 1)]
+    """The sentences of synthetic source ``k``, one per category (in ``Category`` order),
+    each naming its category with a word of its lexicon, so a citation backs it."""
+    return [f"Synthetic bulletin {k:02d}, item {j}: a generated {CATEGORY_WORDS[c][0]} was "
+            "logged for benchmarking only." for j, c in enumerate(Category, start=1)]
 
 
 def _source_text(k: int) -> str:
@@ -138,7 +139,7 @@ def _event(rng: random.Random, n: int, categories: list[str]) -> dict[str, objec
         exactness = rng.choice(["exact", "exact", "area", "region"])
         places, where = [{"id": f"syn-{i:05d}", "precision": exactness}], f"Synthville {i:05d}"
     k = rng.randint(1, SYN_SOURCES)
-    excerpt = rng.choice(source_sentences(k))
+    excerpt = source_sentences(k)[list(Category).index(Category(category))]
     return {
         "id": f"syn-event-{n:06d}",
         "title": f"{SYNTHETIC_TAG} Generated {category.replace('_', ' ')} at {where}",
@@ -151,7 +152,11 @@ def _event(rng: random.Random, n: int, categories: list[str]) -> dict[str, objec
         "date_note": "Drawn at random by bench/synthetic.py.",
         "places": places,
         "layers": ["events"],
-        "citations": [{"source": f"syn-source-{k:02d}", "excerpt": excerpt}],
+        "citations": [{"source": f"syn-source-{k:02d}", "excerpt": excerpt,
+                       "supports": ["category"]}],
+        "references": [{"address": f"{EXAMPLE_ADDRESS}/event/{n:06d}",
+                        "title": f"{SYNTHETIC_TAG} generated record {n}",
+                        "supports": ["date", "place"]}],
     }
 
 

@@ -58,10 +58,11 @@ def add_hostile_event(root: Path) -> None:
         "start": "2014-11-24", "end": "2014-11-24", "date_precision": "day",
         "date_basis": "stated", "places": [{"id": "sochi", "precision": "exact"}],
         "layers": ["events"],
-        "citations": [{"source": "evil", "excerpt": f"{HOSTILE_IMG} happened in Sochi"}],
+        "citations": [{"source": "evil", "excerpt": f"{HOSTILE_IMG} happened in Sochi",
+                       "supports": ["place"]}],
         "claims": [
             {"about": "place", "value": "sochi", "source": "evil",
-             "excerpt": f"{HOSTILE_IMG} happened in Sochi today."},
+             "excerpt": f"{HOSTILE_IMG} happened in Sochi today.", "supports": ["date"]},
             {"about": "place", "value": "moscow", "source": "evil",
              "excerpt": f"{HOSTILE_SCRIPT} was signed in Moscow."},
         ],

@@ -45,6 +45,7 @@ from caucmap.safeio import (
     load_yaml,
     read_text,
 )
+from caucmap.support import check_support
 from caucmap.textmatch import describe_mismatch, locate, normalise
 from caucmap.weekdays import contradictions
 
@@ -421,6 +422,7 @@ def _verify(col: _Collector, evidence: Evidence, lines: dict[str, tuple[Path, in
     for key, prefix, record in dated:
         path, line = lines[key]
         _check_date_note(col, path, line, key.split(":", 1)[1], prefix, record)
+    col.problems.extend(check_support(evidence, lines))  # excerpts back what they are cited for
 
 
 def _check_date_note(col: _Collector, path: Path, line: int, entry: str, prefix: str,

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -86,11 +87,38 @@ class LayerName(StrEnum):
     EVENTS = "events"
 
 
+class Support(StrEnum):
+    """What a piece of evidence backs; all but ``claim`` are checked against its words."""
+
+    DATE = "date"
+    PLACE = "place"
+    ACTORS = "actors"
+    CATEGORY = "category"
+    CLAIM = "claim"  # the summary's content: not mechanically checkable
+
+
+CHECKABLE = frozenset({Support.DATE, Support.PLACE, Support.ACTORS, Support.CATEGORY})
+# earlier reference files wrote "fact" for what is now "claim"
+_SUPPORT_ALIASES = {"fact": "claim", "actor": "actors"}
+
+
+def _support_list(raw: object) -> object:
+    """Accept ``[date, place]`` or the older ``"date, place"`` text; map old words."""
+    items = [p.strip() for p in raw.split(",")] if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        return raw
+    return tuple(_SUPPORT_ALIASES.get(i, i) if isinstance(i, str) else i for i in items)
+
+
+Supports = Annotated[tuple[Support, ...], BeforeValidator(_support_list)]
+
+
 class Citation(Model):
-    """A verbatim excerpt of a seed: what a source actually says."""
+    """A verbatim excerpt of a seed: what a source actually says, and what it backs."""
 
     source: PlainName
     excerpt: Text
+    supports: Supports = ()
 
 
 class Reference(Model):
@@ -98,19 +126,24 @@ class Reference(Model):
 
     address: Address
     title: Text
-    supports: Text = "fact"
+    supports: Supports = (Support.CLAIM,)
 
 
 class Claim(Model):
-    """What one outlet says about a contested fact, with its own words."""
+    """What one outlet says about a contested fact, with its own words.
+
+    A place claim backs the place it names (checked); ``supports`` adds what else its
+    excerpt backs (e.g. the date of a signing both outlets agree on).
+    """
 
     about: Literal["place", "date", "title", "fact"]
     value: Text
     source: PlainName
     excerpt: Text
+    supports: Supports = ()
 
     def as_citation(self) -> Citation:
-        return Citation(source=self.source, excerpt=self.excerpt)
+        return Citation(source=self.source, excerpt=self.excerpt, supports=self.supports)
 
 
 class Evidenced(Model):
@@ -172,6 +205,9 @@ class Source(Model):
     address: Address
     published: date
     published_precision: Literal["day", "month", "year"]
+    # where the date came from: the page's metadata, its address, its dateline, given
+    # by whoever added it, or inferred from the text (explained in published_note)
+    published_basis: Literal["metadata", "address", "dateline", "given", "inferred"] | None = None
     published_note: str | None = None
     display_date: date | None = None
     display_date_note: str | None = None
@@ -229,15 +265,55 @@ class Actor(Model):
     note: str | None = None
 
 
+PublishedPrecision = Literal["day", "month", "year"]
+
+
+class StatusClaim(Model):
+    """One side's word on whether a state still recognises an entity, and who said it.
+
+    Known from an outside reference (no seed reports these), so it carries its address.
+    """
+
+    says: Literal["recognised", "withdrawn"]
+    by: Text  # our words: "Vanuatu's prime minister", "Abkhazia's de facto foreign minister"
+    date: date
+    date_precision: PublishedPrecision
+    reference: Reference
+
+
+class Dispute(Model):
+    """A withdrawal one side announced and the other denied, from ``withdrawn`` on.
+
+    While it lasts the state is counted as "disputed": neither in nor out.
+    """
+
+    until: date | None = None  # when it was settled; None while it is still open
+    until_precision: PublishedPrecision | None = None
+    claims: list[StatusClaim] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _both_sides(self) -> Dispute:
+        said = {c.says for c in self.claims}
+        if said != {"recognised", "withdrawn"}:
+            raise ValueError("a dispute needs claims on both sides (recognised and withdrawn)")
+        if (self.until is None) != (self.until_precision is None):
+            raise ValueError("until and until_precision go together")
+        return self
+
+
+RecognitionStatus = Literal["recognised", "disputed", "withdrawn"]
+
+
 class Recognition(Evidenced):
     id: Slug
     state: Text
     iso_n3: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
     entity: Literal["ABK", "SOS"]
     since: date
-    since_precision: Literal["day", "month", "year"]
+    since_precision: PublishedPrecision
     withdrawn: date | None = None
-    withdrawn_precision: Literal["day", "month", "year"] | None = None
+    withdrawn_precision: PublishedPrecision | None = None
+    disputed: Dispute | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -246,10 +322,28 @@ class Recognition(Evidenced):
             raise ValueError(f"withdrawn {self.withdrawn} is before since {self.since}")
         if (self.withdrawn is None) != (self.withdrawn_precision is None):
             raise ValueError("withdrawn and withdrawn_precision go together")
+        if self.disputed is not None:
+            if self.withdrawn is None:
+                raise ValueError("a disputed withdrawal needs the withdrawn date it disputes")
+            if self.disputed.until is not None and self.disputed.until <= self.withdrawn:
+                raise ValueError(f"disputed.until {self.disputed.until} is not after "
+                                 f"withdrawn {self.withdrawn}")
         return self
 
     def active_on(self, day: date) -> bool:
+        """Recognised on ``day`` beyond dispute (a disputed withdrawal does not count)."""
         return self.since <= day and (self.withdrawn is None or day < self.withdrawn)
+
+    def status_on(self, day: date) -> RecognitionStatus | None:
+        """Where the record stands on ``day``; None before it begins."""
+        if day < self.since:
+            return None
+        if self.active_on(day):
+            return "recognised"
+        dispute = self.disputed
+        if dispute is not None and (dispute.until is None or day < dispute.until):
+            return "disputed"
+        return "withdrawn"
 
 
 class Zone(Model):
