@@ -81,16 +81,18 @@ def _inside(path: Path, root: Path) -> tuple[str, ...] | None:
     return None
 
 
-def _why_not_opened(name: str, parent_fd: int, exc: OSError, shown: str) -> UnsafeFileError:
-    """Turn an ``os.open`` failure into a reason a contributor can act on."""
+def _why_not_opened(parts: tuple[str, ...], depth: int, parent_fd: int, exc: OSError,
+                    shown: str) -> UnsafeFileError:
+    """Turn an ``os.open`` failure of ``parts[depth]`` into a reason one can act on."""
     try:
-        info = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
+        info = os.stat(parts[depth], dir_fd=parent_fd, follow_symlinks=False)
     except FileNotFoundError:
         return MissingFileError(shown, "file is missing")
     except OSError:
         info = None
     if info is not None and stat.S_ISLNK(info.st_mode):
-        return UnsafeFileError(shown, "is a symbolic link; refused (only regular files "
+        link = "is" if depth == len(parts) - 1 else f"is in {'/'.join(parts[:depth + 1])}, which is"
+        return UnsafeFileError(shown, f"{link} a symbolic link; refused (only regular files "
                                       "inside the project are read)")
     if exc.errno == errno.ENOTDIR:
         return UnsafeFileError(shown, "a part of this path is not a folder")
@@ -111,7 +113,7 @@ def _open_inside(parts: tuple[str, ...], root: Path, shown: str) -> int:
             try:
                 child = os.open(part, mode, dir_fd=fd)
             except OSError as exc:
-                raise _why_not_opened(part, fd, exc, shown) from None
+                raise _why_not_opened(parts, depth, fd, exc, shown) from None
             os.close(fd)
             fd = child
     except BaseException:
