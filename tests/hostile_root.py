@@ -67,7 +67,7 @@ def make_hostile_root(project: Path, root: Path) -> Path:
     }))
 
     def names(data: dict[str, Any]) -> None:
-        _rename(data["places"], "abkhazia", f"Abkhazia {PWN_IMG} {BOLD}")
+        _rename(data["places"], "abkhazia", f"Abkhazia {PWN_IMG} {BOLD} {LONG}")
         _rename(data["places"], "sochi", f"Sochi {PWN_SCRIPT} {LONG}")
 
     _edit(root / "geodata" / "gazetteer.yaml", names)

@@ -16,13 +16,14 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from hostile_root import HOSTILE_VIEW, LONG, PWN_SCRIPT, make_hostile_root
 from matplotlib.colors import to_rgb
 from PIL import Image
 
 from caucmap import style
 from caucmap.cli import main
 from caucmap.errors import UsageError
-from caucmap.evidence import Evidence, default_evidence
+from caucmap.evidence import Evidence, default_evidence, load_evidence
 from caucmap.export import export_bytes, export_view
 from caucmap.layers import build_layers
 from caucmap.models import Category, LayerName
@@ -274,3 +275,37 @@ def test_export_view_checks_before_rendering(ev: Evidence, tmp_path: Path) -> No
     with pytest.raises(FileExistsError):
         export_view(ev, ViewState(), existing)
     assert existing.read_bytes() == b"keep"
+
+
+# ---------------------------------------------------------------- hostile and long text
+
+
+def _off_the_page(rendered) -> list[tuple[str, list[int]]]:
+    """Texts and legends (by gid) whose drawn extent leaves the page."""
+    fig = rendered.figure
+    renderer = fig.canvas.get_renderer()
+    in_legends = {id(t) for lg in fig.legends for t in lg.findobj(matplotlib.text.Text)}
+    boxes = [(str(lg.get_gid()), lg.get_window_extent(renderer)) for lg in fig.legends]
+    boxes += [(str(t.get_gid()), t.get_window_extent(renderer))
+              for t in fig.findobj(matplotlib.text.Text)
+              if id(t) not in in_legends and t.get_visible() and t.get_text()]
+    page = fig.bbox.expanded(1.001, 1.001)
+    return [(gid, [round(v) for v in box.extents]) for gid, box in boxes
+            if box.x0 < page.x0 or box.y0 < page.y0 or box.x1 > page.x1 or box.y1 > page.y1]
+
+
+def test_long_and_hostile_names_are_shortened_onto_the_page(tmp_path: Path) -> None:
+    root = make_hostile_root(Path(__file__).resolve().parents[1], tmp_path)
+    ev = load_evidence(root)
+    view, _ = ViewState.from_query(dict(p.split("=", 1) for p in HOSTILE_VIEW.split("&")),
+                                   ev.record_ids())
+    rendered = render(ev, view, dpi=72)
+    assert _off_the_page(rendered) == []  # title, labels, legend, footer all on the page
+    svg = figure_bytes(rendered, "svg")
+    tree = ET.fromstring(svg)  # the markup is text in the SVG, not elements
+    assert not list(tree.iter(f"{SVG}script")) and not list(tree.iter(f"{SVG}image"))
+    texts = "\n".join("".join(t.itertext()) for t in tree.iter(f"{SVG}text"))
+    assert LONG[:200] not in texts  # 5,000 characters cut to a label's width
+    assert f"Sochi {PWN_SCRIPT}\u2026" in texts  # the label keeps the name's start
+    assert "Evil <img src=x onerror=window.__pwned=\u2026, 24 Nov 2014" in _svg_texts(
+        svg, "sources")

@@ -12,15 +12,18 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from hostile_root import HOSTILE_EVENT, HOSTILE_VIEW, LONG, PWN_IMG, make_hostile_root
 
-from caucmap.evidence import Evidence
+from caucmap.evidence import Evidence, load_evidence
 from caucmap.export import export_view
 from caucmap.harness import offline_browser
 from caucmap.layers import Layer
 from caucmap.render_web import (
     MAX_ICONS,
+    MAX_TIP_LINE,
     PointLayer,
     event_ref,
+    legend_html,
     resolve_ref,
     standalone_html,
     web_map,
@@ -130,3 +133,23 @@ def test_folium_is_localised_for_the_app() -> None:
 
 def test_a_title_cannot_redirect_a_click() -> None:
     assert event_ref("Attack ref: evil-id<br>date<br>ref: real-id") == "real-id"
+
+
+def test_long_tooltips_and_labels_are_cut_and_still_name_their_event(tmp_path: Path) -> None:
+    ev = load_evidence(make_hostile_root(Path(__file__).resolve().parents[1], tmp_path))
+    view, _ = ViewState.from_query(dict(p.split("=", 1) for p in HOSTILE_VIEW.split("&")),
+                                   ev.record_ids())
+    parts = web_map(ev, view)
+    points = [c for g in parts.groups for c in g._children.values() if isinstance(c, PointLayer)]
+    tips = {event_ref(html_lib.unescape(row[3].replace("<br>", "\n"))): row[3]
+            for layer in points for row in layer.rows}
+    tip = html_lib.unescape(tips[HOSTILE_EVENT]).split("<br>")
+    assert all(len(line) <= MAX_TIP_LINE for line in tip), [len(line) for line in tip]
+    assert tip[0].startswith('=HYPERLINK("http://x","y") <script>') and tip[0].endswith("\u2026")
+    assert LONG[:MAX_TIP_LINE] not in tips[HOSTILE_EVENT]
+    script = parts.base.get_root().render()
+    assert LONG[:100] not in script  # region labels and legend rows are cut as well
+    assert "cm-region-label" in script
+    legend = legend_html(parts.layers)
+    assert PWN_IMG not in legend and "&lt;img src=x" in legend
+    assert LONG[:200] not in legend and "\u2026" in legend

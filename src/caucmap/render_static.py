@@ -85,6 +85,7 @@ from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.layers import Layer, LegendEntry, build_layers, format_date
 from caucmap.naming import NAMING_LABELS
+from caucmap.shorten import shorten
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
 
 Format = Literal["png", "svg", "pdf"]
@@ -110,7 +111,9 @@ INK = "#222222"
 MUTED_INK = "#555555"
 HIGHLIGHT = "#ffb000"
 MAX_GROUP_LINES = 4
-MAX_TITLE_CHARS = 40
+MAX_TITLE_CHARS = 40  # an event's title in a map label
+MAX_NAME_CHARS = 40  # a place, region or outlet name in a label, the title or the footer
+MAX_LINE_CHARS = 120  # a legend entry or a subtitle part (legend entries wrap within it)
 MAX_FOOTER_LINES = 6
 RING_MAX = 8  # clusters up to this size are a ring, bigger ones a spiral
 SPIRAL_SPACING = 0.68  # x marker size: about one marker between spiral neighbours
@@ -516,10 +519,6 @@ def _day(day: date) -> str:
     return format_date(day, "day", short=True)
 
 
-def _shorten(text: str, limit: int = MAX_TITLE_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _arrow(dx: float, dy: float) -> str:
     angle = math.degrees(math.atan2(dy, dx)) % 360
     return "→↗↑↖←↙↓↘"[round(angle / 45) % 8]
@@ -584,8 +583,8 @@ class RenderedMap:
 
 
 def _title(view: ViewState, layers: dict[str, Layer]) -> str:
-    names = dict(zip(layers["regions"].frame["id"], layers["regions"].frame["name"],
-                     strict=True))
+    names = {i: shorten(n, MAX_NAME_CHARS) for i, n in
+             zip(layers["regions"].frame["id"], layers["regions"].frame["name"], strict=True)}
     where = f"{names.get('ABK', 'Abkhazia')} and {names.get('SOS', 'South Ossetia')}"
     span = f"{_day(view.start)} - {_day(view.end)}"
     return f"{where}: events {span}" if "events" in layers else f"{where}, {span}"
@@ -729,8 +728,9 @@ class _Renderer:
         if view.event and "events" in self.layers:
             chosen = self.layers["events"].frame.query("id == @view.event")
             if len(chosen):
-                parts.append(f"Selected: {_shorten(chosen.iloc[0]['title'], 60)}")
+                parts.append(f"Selected: {shorten(chosen.iloc[0]['title'], 60)}")
         sub = self.st.font("subtitle")
+        parts = [shorten(part, MAX_LINE_CHARS) for part in parts]
         subtitle = "\n".join(_wrap_items(self.renderer, parts, "  ·  ", sub, width))
         self._text(margin, top, subtitle, fontsize=sub, color=MUTED_INK, va="top",
                    gid="subtitle", linespacing=1.2)
@@ -755,7 +755,7 @@ class _Renderer:
         elif not sources:
             body = ["Sources: none (no events shown)."]
         else:
-            items = [f"{outlet}, {shown}" for outlet, _, shown in sources]
+            items = [f"{shorten(outlet, MAX_NAME_CHARS)}, {shown}" for outlet, _, shown in sources]
             body = _wrap_items(self.renderer, items, "; ", size, width, prefix="Sources: ")
             if len(body) > MAX_FOOTER_LINES:  # keep the page; say what was cut
                 kept = body[:MAX_FOOTER_LINES]
@@ -807,7 +807,8 @@ class _Renderer:
                 if _value(label, None) and geom is not None:  # upper layers' labels win
                     under = paper_colour(str(_value(fill, PAPER)), float(_value(opacity, 1)))
                     labels.pop(str(row_id), None)  # keep drawing order: upper ones last
-                    labels[str(row_id)] = (str(label), geom, _on_dark(under))
+                    labels[str(row_id)] = (shorten(str(label), MAX_NAME_CHARS), geom,
+                                           _on_dark(under))
         self.region_labels = labels
         self.scale_box = self._scale_bar(ax, extent)
 
@@ -964,14 +965,14 @@ class _Renderer:
         size = self.st.font("event")
         rows = group.rows
         places = list(dict.fromkeys(p for r in rows for p in (r["places"][:1] or ["?"])))
-        header = " / ".join(places)
+        header = " / ".join(shorten(str(p), MAX_NAME_CHARS) for p in places)
         if group.off:
             header = f"{_arrow(*group.direction)} {header} (off map)"
         lines = [header]
         for r in rows[:MAX_GROUP_LINES]:
             when = _short_date(r["start"], r["end"], r["date_precision"])
             text = _value(r.get("label"), None) or r["title"]
-            lines.append(f"{when}  {_shorten(str(text))}")
+            lines.append(f"{when}  {shorten(str(text), MAX_TITLE_CHARS)}")
         if len(rows) > MAX_GROUP_LINES:
             lines.append(f"+ {len(rows) - MAX_GROUP_LINES} more")
         text = "\n".join(lines)
@@ -1036,7 +1037,8 @@ class _Renderer:
             if not layer.legend:
                 continue
             handles = [self._handle(layer, entry) for entry in layer.legend]
-            labels = [textwrap.fill(entry.label, chars) for entry in layer.legend]
+            labels = [textwrap.fill(shorten(entry.label, MAX_LINE_CHARS), chars)
+                      for entry in layer.legend]
             legend = Legend(self.fig, handles, labels, loc="upper left",
                             bbox_to_anchor=(box.x0 / self.fig.bbox.width,
                                             y / self.fig.bbox.height),

@@ -28,6 +28,8 @@ from caucmap import style
 from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
 from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, look_codes, world_layer
+from caucmap.safeio import read_text
+from caucmap.shorten import shorten, shorten_lines
 from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, ViewState
 
 EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
@@ -38,11 +40,19 @@ DEFAULT_VIEW = ViewState()
 GEODATA_URL = "/app/static/geodata"
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
 POPUP_COLUMNS = ["id", "tooltip", "title", "date_label", "citations", "references"]
+MAX_TIP_LINE = 120  # Leaflet tooltips never wrap: a longer line is cut with an ellipsis
+MAX_LABEL_CHARS = 40  # a region's name on the map
+MAX_LEGEND_CHARS = 120
 
 
 def text_html(text: str) -> str:
     """Plain text to safe HTML, keeping line breaks."""
     return html.escape(text).replace("\n", "<br>")
+
+
+def tooltip_html(text: str) -> str:
+    """A tooltip's text as safe HTML, each line cut to fit: a tooltip does not wrap."""
+    return text_html(shorten_lines(text, MAX_TIP_LINE))
 
 
 def symbol_svg(name: str, colour: str, *, hollow: bool = False, opacity: float = 1.0,
@@ -76,7 +86,8 @@ def legend_html(layers: dict[str, Layer]) -> str:
     for layer in layers.values():
         for entry in layer.legend:
             rows.append('<div class="cm-legend-row" style="display:flex;align-items:center;'
-                        f'gap:5px">{legend_swatch(entry)}<span>{html.escape(entry.label)}'
+                        f'gap:5px">{legend_swatch(entry)}<span>'
+                        f"{html.escape(shorten(entry.label, MAX_LEGEND_CHARS))}"
                         "</span></div>")
     return ('<div class="cm-legend" style="display:flex;flex-wrap:wrap;column-gap:14px;'
             'font-size:12px">' + "".join(rows) + "</div>")
@@ -135,7 +146,7 @@ class FetchedGeoJson(MacroElement):
         self.fallback = _leaflet_style(plain[0]) if layer.name == "world" and plain else None
         self.styles = {getattr(r, self.key): _leaflet_style(r) for r in rows
                        if self.fallback is None or _leaflet_style(r) != self.fallback}
-        self.tips = {getattr(r, self.key): text_html(r.tooltip) for r in rows
+        self.tips = {getattr(r, self.key): tooltip_html(r.tooltip) for r in rows
                      if r.tooltip and (self.fallback is None or "\n" in r.tooltip)}
 
 
@@ -143,7 +154,7 @@ def _inline_geojson(layer: Layer) -> folium.GeoJson:
     """Computed geometry (war lines and zones): sent with the map, it is small."""
     frame = layer.frame
     data = gpd.GeoDataFrame(
-        {"tip": [text_html(t or "") for t in frame["tooltip"]],
+        {"tip": [tooltip_html(t or "") for t in frame["tooltip"]],
          "st": [_leaflet_style(r) for r in frame.itertuples()]},
         geometry=frame.geometry, crs=frame.crs,
     ).to_json(drop_id=True)
@@ -160,12 +171,13 @@ def _geometry_layer(ev: Evidence, layer: Layer, pane: str, *,
     if standalone:  # the catalogue's own geodata, so another root exports its own geometry
         path = ev.root / "geodata" / f"{layer.geometry_file}.geojson"
         # inside <script>: "</" must not close the tag early
-        inline = path.read_text(encoding="utf-8").replace("</", "<\\/")
+        inline = read_text(path, root=ev.root, kind="geodata").replace("</", "<\\/")
     return FetchedGeoJson(layer, pane, inline=inline)
 
 
 def _label(lat: float, lon: float, text: str, css_class: str) -> folium.Marker:
-    icon = folium.DivIcon(html=f'<div class="{css_class}">{text_html(text)}</div>',
+    label = text_html(shorten(text, MAX_LABEL_CHARS))
+    icon = folium.DivIcon(html=f'<div class="{css_class}">{label}</div>',
                           icon_size=(160, 36), icon_anchor=(80, 18))
     return folium.Marker((lat, lon), icon=icon, interactive=False)
 
@@ -364,7 +376,7 @@ class PointLayer(MacroElement):
                 xy.tolist(), codes.tolist(), shown["id"].tolist(), shown["tooltip"].tolist(),
                 rows, strict=True):
             self.rows.append([round(y, 5), round(x, 5), code,
-                              text_html(f"{tooltip}\nref: {ident}"),
+                              tooltip_html(f"{tooltip}\nref: {ident}"),
                               _popup(row) if popups else None])
 
 
@@ -403,6 +415,7 @@ CSS = """
 .cm-legend{background:#fff;padding:6px 8px;font:12px sans-serif;border:1px solid #bbb}
 .cm-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
 blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
+.leaflet-popup-content,.cm-legend{overflow-wrap:anywhere}
 </style>
 """.replace("SEA_COLOUR", style.SEA)
 
