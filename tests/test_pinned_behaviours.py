@@ -11,8 +11,8 @@ import csv
 import io
 import os
 import re
-import subprocess
-import sys
+import resource
+import signal
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -213,22 +213,25 @@ def test_write_atomic_swaps_in_a_new_file_instead_of_writing_into_the_old(
 
 
 def test_write_atomic_leaves_no_partial_file_when_the_disk_fills(tmp_path: Path) -> None:
-    """A write that fails halfway (here: a 4 KB file size limit) leaves no target."""
+    """A write that fails halfway (here: a 4 KB file size limit) leaves no target.
+
+    The limit is set in a forked child, so the code under test is the code imported here.
+    """
     target = tmp_path / "map.png"
-    script = (
-        "import resource, signal, sys\n"
-        "from pathlib import Path\n"
-        "from caucmap.atomic import write_atomic\n"
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
-        "try:\n"
-        "    write_atomic(Path(sys.argv[1]), b'x' * 100_000)\n"
-        "except OSError:\n"
-        "    sys.exit(3)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(target)], check=False,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 3, done.stderr
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 0
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+            write_atomic(target, b"x" * 100_000)
+        except OSError:
+            code = 3
+        except BaseException:
+            code = 4
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 3  # the write failed with an OSError
     assert list(tmp_path.iterdir()) == []
 
 
