@@ -201,3 +201,18 @@ def test_cli_review_json_and_accept(scratch: Path) -> None:
                           text=True)
     assert done.returncode == 0, done.stderr
     assert subprocess.run([*cli, "validate"], capture_output=True).returncode == 0
+
+
+def test_every_candidate_of_several_articles_accepts_and_verifies(scratch: Path) -> None:
+    """What ingest proposes, accepted unedited, passes every check of the loader."""
+    articles = sorted((ROOT / "eval" / "articles").iterdir())[:2]
+    for number, article in enumerate(articles):
+        add_page(scratch, article, outlet="Eval Wire",
+                 address=f"https://eval.invalid/2015/03/18/{number}")
+    ids = [c["id"] for c in pending(scratch)]
+    assert ids
+    for cand in ids:
+        accept(scratch, cand)
+    ev = load_evidence(scratch)
+    assert not pending(scratch)
+    assert {c["event"] for c in load_queue(scratch)} <= {e.id for e in ev.events}

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -158,12 +159,19 @@ class _Edit:
     """The catalogue files being changed by one accept, and the ids they hold."""
 
     def __init__(self, root: Path, evidence: Evidence) -> None:
-        self.evidence = evidence
+        self.root, self.evidence = root, evidence
         self.events = RoundTrip(root, EVENTS, "catalogue")
-        self.actors = RoundTrip(root, ACTORS, "catalogue")
-        self.gazetteer = RoundTrip(root, GAZETTEER, "gazetteer")
         self.touched: set[str] = set()
         self.names: dict[str, str] = {}  # display names of what this accept adds
+
+    @cached_property
+    def actors(self) -> RoundTrip:
+        """Loaded only when an accept adds a person or a spelling: round trips are slow."""
+        return RoundTrip(self.root, ACTORS, "catalogue")
+
+    @cached_property
+    def gazetteer(self) -> RoundTrip:
+        return RoundTrip(self.root, GAZETTEER, "gazetteer")
 
     def place_id(self, place: dict[str, Any]) -> str:
         """The gazetteer id of a place, adding a proposed one or a new spelling."""
