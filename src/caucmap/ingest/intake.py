@@ -34,7 +34,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MIN_WORDS = 25  # shorter than a wire brief: not an article
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z'\u2019.\- ]{2,40}?)(?:,\s*(?P<country>[A-Z][A-Za-z.\- ]{1,30}?))?"
+    r"^(?P<place>[A-Z][A-Za-z'\u2019.\- ]{2,40}?)(?:,\s*(?P<country>[A-Z][A-Za-z.\- ]{1,30}?))?"
     r"(?:,\s*(?P<when>" + MONTHS + r"\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+" + MONTHS
     + r"(?:,?\s*\d{4})?))?"
     r"\s*(?:\((?P<agency>[^)]{2,40})\))?\s*[-\u2013\u2014:]+\s",
@@ -137,7 +137,8 @@ def find_dateline(text: str) -> Dateline | None:
     """The dateline of the first paragraphs: place, optional date, optional agency."""
     for m in _DATELINE.finditer(text[:1500]):
         place = m.group("place").strip()
-        if len(place) >= 3 and place.upper() == place:
+        # "TBILISI -", or "Tbilisi, 24 November (Agenda.ge) -" with a date or an agency
+        if len(place) >= 3 and (place.upper() == place or m.group("when") or m.group("agency")):
             text = m.group(0).rstrip().rstrip("-\u2013\u2014:").rstrip()
             return Dateline(text, place.title(), m.group("when"), m.group("agency"))
     return None
