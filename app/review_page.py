@@ -49,6 +49,12 @@ STYLE = """<style>
   padding: 0.5em 0.7em; background: #f6f6f3; border-radius: 4px; font-family: inherit}
 .cm-review-context mark {background: #ffe27a; padding: 0 1px}
 .cm-review-problem {white-space: pre-wrap; font-size: 0.85em}
+.cm-review-done {padding: 0.6em 0.9em; border-radius: 6px; background: #e6f4ea;
+  color: #14532d; border-left: 4px solid #2e7d32}
+.cm-review-done code {font-size: 0.85em}
+.cm-review-done.cm-rejected {background: #f1f1ef; color: #333; border-left-color: #888}
+.cm-review-head {font-size: 1.05em}
+.cm-review-head small {color: #666; margin-left: 0.6em}
 </style>"""
 
 
@@ -88,8 +94,7 @@ def on_reject(root: Path, cid: str) -> None:
     why = str(st.session_state.get(_key(cid, "why")) or "").strip()
     if not why:
         st.session_state[FLASH] = {"kind": "error", "cid": cid, "text": (
-            "Say why you reject it (the reason is kept for the next reviewer): "
-            "nothing was written.")}
+            "Say why you reject it: the reason is kept for the next reviewer.")}
         return
     try:
         reject(root, cid, why)
@@ -99,24 +104,32 @@ def on_reject(root: Path, cid: str) -> None:
     st.session_state[FLASH] = {"kind": "rejected", "cid": cid, "text": why}
 
 
-def show_flash(ev: Evidence) -> None:
-    """The outcome of the last click, named; the event is looked up in the fresh evidence."""
-    flash = st.session_state.pop(FLASH, None)
-    if not flash:
-        return
+def refusal(flash: dict[str, Any]) -> None:
+    """Why a click did nothing: shown in the candidate's own card, where the reader is."""
+    st.error("Not done: nothing was written.")
+    st.html(f'<pre class="cm-review-problem" role="alert">{_esc(flash["text"])}</pre>')
+
+
+def show_flash(ev: Evidence, flash: dict[str, Any]) -> None:
+    """The outcome of the last click, named; the event is looked up in the fresh evidence.
+
+    A toast says it wherever the reader has scrolled to; the line at the top stays.
+    """
     cid = _esc(flash["cid"])
+    st.toast({"accepted": "Accepted: the catalogue has it now.", "rejected": "Rejected.",
+              "error": "Not done: see the message."}[flash["kind"]])
     if flash["kind"] == "accepted":
         event = ev.event(flash["event"])
         title = f"\u201c{_esc(event.title)}\u201d " if event else ""
-        st.html(f'<div class="cm-review-done" role="status">\u2705 Accepted <code>{cid}</code>: '
+        st.html(f'<div class="cm-review-done" role="status">Accepted <code>{cid}</code>: '
                 f"{RELATION[flash['relation']]} {title}(<code>{_esc(flash['event'])}</code>). "
-                "It is on the Map page now.</div>")
+                "See it on the Map page.</div>")
     elif flash["kind"] == "rejected":
-        st.html(f'<div class="cm-review-done" role="status">Rejected <code>{cid}</code>: '
+        st.html(f'<div class="cm-review-done cm-rejected" role="status">Rejected '
+                f"<code>{cid}</code>: "
                 f"{_esc(flash['text'])}</div>")
     else:
-        st.error(f"Not done for {flash['cid']}: nothing was written.")
-        st.html(f'<pre class="cm-review-problem" role="alert">{_esc(flash["text"])}</pre>')
+        refusal(flash)
 
 
 def source_header(group: SourceGroup) -> None:
@@ -136,6 +149,15 @@ def named(ev: Evidence, ident: str, label: str) -> str:
         return label
     name = place.names.english if place else actor.name if actor else ident
     return f"{name} ({label})"
+
+
+def head(number: int, item: dict[str, Any]) -> None:
+    what = {"new": "new event", "corroborates": "corroborates an event",
+            "disagrees": "disagrees with an event"}.get(str(item.get("relation")), "new event")
+    st.html(f'<div class="cm-review-head"><b>{number}. '
+            f"{_esc(str(item['category']).replace('_', ' '))}</b> \u00b7 "
+            f"{_esc(_when(item['start'], item['end']))} \u00b7 {what}"
+            f"<small><code>{_esc(item['id'])}</code></small></div>")
 
 
 def in_context(ev: Evidence, item: dict[str, Any]) -> None:
@@ -246,13 +268,18 @@ def render(root: Path, ev: Evidence) -> None:
     """The whole page: a count, then each source's candidates, newest source first."""
     st.html(STYLE)
     st.header("Review")
-    show_flash(ev)
+    flash = st.session_state.pop(FLASH, None)
     try:
         items = pending(root)
     except UsageError as exc:
+        if flash:
+            show_flash(ev, flash)
         st.error("The review queue could not be read; nothing is shown.")
         st.html(f'<pre class="cm-review-problem" role="alert">{_esc(exc)}</pre>')
         return
+    waiting = {str(i.get("id")) for i in items}
+    if flash and (flash["kind"] != "error" or flash["cid"] not in waiting):
+        show_flash(ev, flash)
     if not items:
         st.info("Nothing waiting for review. Add an article from the project folder with "
                 "`caucmap add PAGE` (a saved HTML page or a text file); its candidate events "
@@ -264,9 +291,11 @@ def render(root: Path, ev: Evidence) -> None:
                 "if the proposal is wrong.")
     for group in groups:
         source_header(group)
-        for item in group.candidates:
+        for number, item in enumerate(group.candidates, 1):
             with st.container(border=True):
-                st.html(f'<div class="cm-review-meta"><code>{_esc(item["id"])}</code></div>')
+                head(number, item)
                 in_context(ev, item)
                 proposal(ev, item)
                 edit_form(root, ev, item)
+                if flash and flash["kind"] == "error" and flash["cid"] == item["id"]:
+                    refusal(flash)
