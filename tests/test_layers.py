@@ -6,7 +6,14 @@ from datetime import date
 
 from caucmap import style
 from caucmap.evidence import Evidence
-from caucmap.layers import borders_layer, build_layers, events_layer, recognition_layer
+from caucmap.layers import (
+    WORLD_DISPUTED,
+    borders_layer,
+    build_layers,
+    events_layer,
+    recognition_layer,
+    world_layer,
+)
 from caucmap.naming import Naming
 from caucmap.viewstate import ViewState, Worldview
 
@@ -89,3 +96,40 @@ def test_world_tooltips_say_nothing_from_after_the_date(ev: Evidence) -> None:
 def test_hyphenated_compounds_are_localised(ev: Evidence) -> None:
     text = "the Russia-South Ossetia border agreement"
     assert ev.localise(text, Naming.GEORGIAN) == "the Russia-Tskhinvali region border agreement"
+
+
+def _region(ev: Evidence, day: date, region: str = "ABK") -> dict:
+    frame = recognition_layer(ev, ViewState(end=day)).frame
+    return frame.loc[frame["id"] == region].iloc[0].to_dict()
+
+
+def test_disputed_withdrawal_gives_a_count_range_not_a_pick(ev: Evidence) -> None:
+    """Vanuatu's withdrawal (May 2013) was denied by the Abkhaz side until its foreign
+    minister's statement in Tbilisi (March 2019): neither counted in nor out."""
+    mid = _region(ev, date(2015, 6, 1))
+    assert (mid["count_low"], mid["count_high"], mid["count"]) == (4, 5, "4 or 5, disputed")
+    assert list(mid["disputed"]) == ["Vanuatu"] and mid["dash"] == style.DASH_ABL
+    assert "4 or 5, disputed" in mid["tooltip"] and "Vanuatu" in mid["tooltip"]
+    assert "4 or 5 recognitions (disputed)" in mid["label"]
+    for settled in (date(2012, 6, 1), date(2019, 3, 14), date(2020, 1, 1)):
+        row = _region(ev, settled)
+        assert row["count_low"] == row["count_high"] and not list(row["disputed"]), settled
+    assert _region(ev, date(2015, 6, 1), "SOS")["count"] == "4"  # Vanuatu never recognised it
+
+
+def test_recognition_legend_shows_the_dispute_and_how_current_it_is(ev: Evidence) -> None:
+    labels = [e.label for e in recognition_layer(ev, ViewState(end=date(2015, 6, 1))).legend]
+    assert any("4 or 5, disputed" in label and "Vanuatu" in label for label in labels)
+    assert "Recognitions checked to 2026-01" in labels
+    late = [e.label for e in recognition_layer(ev, ViewState(end=date(2026, 6, 1))).legend]
+    assert any("later changes may be missing" in label for label in late)
+
+
+def test_world_layer_marks_vanuatu_disputed(ev: Evidence) -> None:
+    frame = world_layer(ev, date(2015, 6, 1)).frame
+    vanuatu = frame.loc[frame["name"] == "Vanuatu"].iloc[0]
+    assert vanuatu["disputed"] and vanuatu["abkhazia_status"] == "disputed"
+    assert not vanuatu["recognizes_abkhazia"] and vanuatu["fill"] == WORLD_DISPUTED
+    assert set(frame["abkhazia_recognised_by"]) == {"4 or 5, disputed"}
+    later = world_layer(ev, date(2020, 1, 1)).frame
+    assert later.loc[later["name"] == "Vanuatu", "abkhazia_status"].item() == "withdrawn"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs
 
 from caucmap.errors import EvidenceError, UsageError
 from caucmap.evidence import load_evidence
+from caucmap.freshness import stale
 from caucmap.models import LayerName
 from caucmap.naming import Naming
 from caucmap.viewstate import EARLIEST, ViewState, Worldview, parse_iso_date, today
@@ -64,11 +66,18 @@ def _view_from(args: argparse.Namespace, base: ViewState | None = None) -> ViewS
     return view
 
 
+def _warn_stale(root: Path, end: date, layers: Iterable[str] = LAYER_NAMES) -> None:
+    """A view ending after a layer was last checked against sources: say so on stderr."""
+    for warning in stale(root, end, layers):
+        print(f"caucmap: warning: {warning}", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     ev = load_evidence(args.root)
     print(f"ok: {len(ev.sources)} sources, {len(ev.events)} events, {len(ev.war)} war features, "
           f"{len(ev.recognitions)} recognitions, {len(ev.actors)} actors, {len(ev.places)} places; "
           f"{ev.citation_count()} citations verified verbatim")
+    _warn_stale(ev.root, today())  # the default view ends today
     return 0
 
 
@@ -87,6 +96,8 @@ def cmd_layer(args: argparse.Namespace) -> int:
     layer = build[args.name]()
     text = tables.to_csv(layer) if args.format == "csv" else tables.to_geojson(layer)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _warn_stale(ev.root, args.at or view.end if args.name == "recognition" else view.end,
+                [args.name])
     return 0
 
 
@@ -111,6 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     view = _view_from(args, base)
     path = export_view(ev, view, args.out, size=args.size, dpi=args.dpi, overwrite=args.force)
     print(f"wrote {path}")
+    _warn_stale(ev.root, view.end, ["recognition"] if view.world else view.layers)
     return 0
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 from shapely.ops import polylabel
 
-from caucmap import geodata, style
+from caucmap import freshness, geodata, style
 from caucmap.evidence import Evidence
 from caucmap.models import Citation, Dated, DatePrecision, Event, Evidenced, LayerName, Recognition
 from caucmap.naming import Naming, place_name
@@ -43,7 +43,7 @@ ENTITY_NAMES = {"ABK": "abkhazia", "SOS": "south-ossetia"}
 @dataclass(frozen=True)
 class LegendEntry:
     label: str
-    kind: Literal["fill", "line", "marker"]
+    kind: Literal["fill", "line", "marker", "note"]  # a note is text with no symbol
     color: str
     fill: str | None = None
     dash: str = ""
@@ -243,15 +243,52 @@ def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
 
 
 def recognitions_of(ev: Evidence, entity: str, at: date) -> list[Recognition]:
+    """The states recognising ``entity`` on ``at`` beyond dispute."""
     return [r for r in ev.recognitions if r.entity == entity and r.active_on(at)]
+
+
+def disputed_on(ev: Evidence, entity: str, at: date) -> list[Recognition]:
+    """The states whose withdrawal from recognising ``entity`` is disputed on ``at``."""
+    return [r for r in ev.recognitions if r.entity == entity and r.status_on(at) == "disputed"]
+
+
+def count_label(low: int, high: int, *, disputed: str = ", disputed") -> str:
+    """'4', or '4 or 5, disputed' when some states' status is disputed."""
+    if low == high:
+        return str(low)
+    return f"{low} {'or' if high == low + 1 else 'to'} {high}{disputed}"
 
 
 def _recognition_line(r: Recognition, at: date | None = None) -> str:
     """'Nauru since December 2009', with a withdrawal only if it happened by ``at``."""
     line = f"{r.state} since {format_date(r.since, r.since_precision)}"
     if r.withdrawn and (at is None or r.withdrawn <= at):
-        line += f", withdrawn {format_date(r.withdrawn, r.withdrawn_precision or 'day')}"
+        when = format_date(r.withdrawn, r.withdrawn_precision or "day")
+        status = r.status_on(at) if at is not None else None
+        line += (f", withdrawal disputed since {when}" if status == "disputed"
+                 else f", withdrawn {when}")
+        settled = r.disputed.until if r.disputed else None
+        if settled and status != "disputed" and (at is None or settled <= at):
+            line += (f" (disputed until "
+                     f"{format_date(settled, r.disputed.until_precision or 'day')})")
     return line
+
+
+def _dispute_lines(r: Recognition, at: date) -> list[str]:
+    """Who said what about a disputed withdrawal, up to ``at``: attributed, not decided."""
+    said = [c for c in (r.disputed.claims if r.disputed else []) if c.date <= at]
+    return [f"  {c.by} ({format_date(c.date, c.date_precision)}): "
+            f"{'still recognised' if c.says == 'recognised' else 'withdrawn'}" for c in said]
+
+
+def freshness_note(ev: Evidence, at: date) -> LegendEntry | None:
+    """'Recognitions checked to 2026-01' for the legend, flagged when ``at`` is later."""
+    done = freshness.checked(ev.root, "recognition")
+    if done is None:
+        return None
+    label = done.legend() + ("" if done.covers(at) else
+                             f"; later changes may be missing as of {at.isoformat()}")
+    return LegendEntry(label, "note", style.LINE_INTERNATIONAL)
 
 
 def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
@@ -261,33 +298,56 @@ def recognition_layer(ev: Evidence, view: ViewState) -> Layer:
 
 @lru_cache(maxsize=32)
 def _recognition_layer(ev: Evidence, naming: Naming, at: date) -> Layer:
-    """Cached: moving the start of the range keeps the end, and so this layer."""
+    """Cached: moving the start of the range keeps the end, and so this layer.
+
+    A state whose withdrawal is disputed counts in the high count only: the region
+    is shaded by the low one, outlined dashed, and labelled "4 or 5, disputed".
+    """
     rows, geoms = [], []
     for entity in ENTITY_NAMES:
         name = _region_label(ev, entity, entity, naming)
         active = recognitions_of(ev, entity, at)
+        disputed = disputed_on(ev, entity, at)
+        low, high = len(active), len(active) + len(disputed)
         past = [r for r in ev.recognitions if r.entity == entity and r.withdrawn
-                and r.withdrawn <= at]
+                and r.withdrawn <= at and r not in disputed]
         lines = [_recognition_line(r) for r in active] or ["no UN member state"]
-        tooltip = (f"{name}: recognised as an independent state by {len(active)} UN member "
+        count = count_label(low, high)
+        tooltip = (f"{name}: recognised as an independent state by {count} UN member "
                    f"state(s) as of {at.isoformat()}:\n" + "\n".join(lines))
+        for r in disputed:
+            tooltip += f"\nDisputed: {_recognition_line(r, at)}\n" + "\n".join(
+                _dispute_lines(r, at))
         if past:
             tooltip += "\nWithdrawn: " + "; ".join(_recognition_line(r) for r in past)
         rows.append({
-            "id": entity, "name": name, "recognised_by": len(active),
-            "states": [r.state for r in active], "as_of": at.isoformat(),
-            "color": style.LINE_INTERNATIONAL, "fill": style.recognition_colour(len(active)),
-            "fill_opacity": 0.75, "weight": 0.8,
-            "label": f"{name}\n{len(active)} recognition{'' if len(active) == 1 else 's'}",
+            "id": entity, "name": name, "recognised_by": low, "count_low": low,
+            "count_high": high, "count": count, "states": [r.state for r in active],
+            "disputed": [r.state for r in disputed], "as_of": at.isoformat(),
+            "color": style.LINE_INTERNATIONAL, "fill": style.recognition_colour(low),
+            "fill_opacity": 0.75, "weight": 1.6 if disputed else 0.8,
+            "dash": style.DASH_ABL if disputed else "",
+            "label": (f"{name}\n{count_label(low, high, disputed='')} "
+                      f"recognition{'' if high == 1 else 's'}{' (disputed)' if disputed else ''}"),
             "tooltip": tooltip,
         })
         geoms.append(geodata.region_geometry(ev.root, entity))
-    counts = sorted({style.recognition_class(r["recognised_by"]): r["fill"] for r in rows}.items())
-    legend = tuple(LegendEntry(f"Recognised by {label}", "fill", style.LINE_INTERNATIONAL, fill)
-                   for label, fill in counts)
+    plain = sorted({style.recognition_class(r["recognised_by"]): r["fill"]
+                    for r in rows if not r["disputed"]}.items())
+    legend = [LegendEntry(f"Recognised by {label}", "fill", style.LINE_INTERNATIONAL, fill)
+              for label, fill in plain]
+    legend += [LegendEntry(f"{r['name']}: {r['count']} states ({', '.join(r['disputed'])}: "
+                           "withdrawal disputed); dashed outline", "fill",
+                           style.LINE_INTERNATIONAL, r["fill"], dash=style.DASH_ABL)
+               for r in rows if r["disputed"]]
+    note = freshness_note(ev, at)
     return Layer("recognition", f"Recognition as of {at.isoformat()}", _frame(rows, geoms),
-                 legend, "Recognitions: caucmap catalogue (cited / referenced)",
+                 (*legend, *([note] if note else [])),
+                 "Recognitions: caucmap catalogue (cited / referenced)",
                  geometry_file="regions")
+
+
+WORLD_DISPUTED = "#e3c8e8"  # a state whose withdrawal one side denies
 
 
 def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Layer:
@@ -296,15 +356,22 @@ def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Laye
     by_state: dict[str, dict[str, Recognition]] = {}
     for r in ev.recognitions:
         by_state.setdefault(r.iso_n3, {})[r.entity] = r
+    totals = {}  # the regions' counts, on every row: what a CSV reader filters by
+    for entity in ENTITY_NAMES:
+        low = len(recognitions_of(ev, entity, at))
+        totals[entity] = count_label(low, low + len(disputed_on(ev, entity, at)))
     rows = []
     for rec in raw.itertuples():
         recs = by_state.get(rec.iso_n3, {})
         abk, sos = recs.get("ABK"), recs.get("SOS")
         on_abk, on_sos = bool(abk and abk.active_on(at)), bool(sos and sos.active_on(at))
+        abk_status = abk.status_on(at) if abk else None
+        sos_status = sos.status_on(at) if sos else None
+        disputed = "disputed" in (abk_status, sos_status)
         withdrawn = any(r.withdrawn and r.withdrawn <= at for r in recs.values())
         plain = style.REGION_FILL["GEO"] if rec.iso_n3 == "268" else style.REGION_FILL["context"]
         fill = ("#3f007d" if on_abk and on_sos else "#9e9ac8" if on_abk or on_sos
-                else "#bdbdbd" if withdrawn else plain)
+                else WORLD_DISPUTED if disputed else "#bdbdbd" if withdrawn else plain)
         tip = rec.name
         known = sorted((e, r) for e, r in recs.items() if r.since <= at)  # nothing from after
         if known:
@@ -313,6 +380,9 @@ def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Laye
         rows.append({
             "iso_n3": rec.iso_n3, "name": rec.name,
             "recognizes_abkhazia": on_abk, "recognizes_south_ossetia": on_sos,
+            "abkhazia_status": abk_status, "south_ossetia_status": sos_status,
+            "disputed": disputed, "abkhazia_recognised_by": totals["ABK"],
+            "south_ossetia_recognised_by": totals["SOS"],
             "abkhazia_since": abk.since.isoformat() if abk else None,
             "abkhazia_withdrawn": abk.withdrawn.isoformat() if abk and abk.withdrawn else None,
             "south_ossetia_since": sos.since.isoformat() if sos else None,
@@ -326,9 +396,13 @@ def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Laye
     legend = (
         LegendEntry("Recognises both", "fill", "#8a8a8a", "#3f007d"),
         LegendEntry("Recognises one", "fill", "#8a8a8a", "#9e9ac8"),
+        LegendEntry("Withdrawal disputed (counted as neither)", "fill", "#8a8a8a",
+                    WORLD_DISPUTED),
         LegendEntry("Withdrew recognition", "fill", "#8a8a8a", "#bdbdbd"),
         LegendEntry("Georgia", "fill", "#8a8a8a", "#f1e3b9"),
     )
+    note = freshness_note(ev, at)
+    legend = (*legend, *([note] if note else []))
     return Layer("world", f"Recognising states as of {at.isoformat()}",
                  _frame(rows, list(raw.geometry)), legend, NE_ATTRIBUTION,
                  geometry_file="world", key="name")

@@ -1061,7 +1061,11 @@ class _Renderer:
             opacity = float(fills.iloc[0]) if len(fills) else 1.0
             face = ("none" if entry.fill is None else paper_colour(entry.fill, opacity)
                     if layer.name == "regions" else to_rgba(entry.fill, opacity))
-            return Patch(facecolor=face, edgecolor=entry.color, linewidth=0.6 * px_pt)
+            width = (1.2 if entry.dash else 0.6) * px_pt  # dashed: a disputed count
+            return Patch(facecolor=face, edgecolor=entry.color, linewidth=width,
+                         linestyle=(0, (2.5, 1.5)) if entry.dash else "solid")
+        if entry.kind == "note":  # text only, e.g. "Recognitions checked to 2026-01"
+            return Patch(facecolor="none", edgecolor="none")
         if entry.kind == "line":
             rows = layer.frame.loc[layer.frame["color"] == entry.color, "weight"]
             width = float(rows.iloc[0] if len(rows) else 1.5) * px_pt

@@ -70,14 +70,17 @@ def symbol_svg(name: str, colour: str, *, hollow: bool = False, opacity: float =
 
 
 def legend_swatch(entry: LegendEntry) -> str:
+    if entry.kind == "note":  # text only, e.g. "Recognitions checked to 2026-01"
+        return ""
     if entry.kind == "marker":
         return symbol_svg(entry.marker, entry.color, hollow=entry.hollow)
     if entry.kind == "line":
         dash = f' stroke-dasharray="{entry.dash}"' if entry.dash else ""
         return ('<svg width="28" height="12"><line x1="1" y1="6" x2="27" y2="6" '
                 f'stroke="{entry.color}" stroke-width="2.5"{dash}/></svg>')
+    dash = ' stroke-dasharray="3 2" stroke-width="1.6"' if entry.dash else ' stroke-width="0.8"'
     return (f'<svg width="20" height="14"><rect x="1" y="1" width="18" height="12" '
-            f'fill="{entry.fill}" stroke="{entry.color}" stroke-width="0.8"/></svg>')
+            f'fill="{entry.fill}" stroke="{entry.color}"{dash}/></svg>')
 
 
 def legend_html(layers: dict[str, Layer]) -> str:

@@ -35,6 +35,7 @@ from rapidfuzz import fuzz
 
 from caucmap.categories import CATEGORY_WORDS, WAR_KIND_WORDS, words_in
 from caucmap.errors import Problem
+from caucmap.freshness import check_months
 from caucmap.ingest.dates import find_dates
 from caucmap.models import (
     CHECKABLE,
@@ -373,8 +374,11 @@ def _records(ev: Evidence) -> Iterator[tuple[str, str, Evidenced, Actor | None]]
 
 
 def check_support(ev: Evidence, lines: dict[str, tuple[Path, int]]) -> list[Problem]:
-    """Every citation backs what it says it does, and every field is backed: problems."""
-    problems: list[Problem] = []
+    """Every citation backs what it says it does, and every field is backed: problems.
+
+    Also checks the catalogue's own ``checked:`` months (how current its sources are).
+    """
+    problems: list[Problem] = check_months(ev.root)
     for key, prefix, record, owner in _records(ev):
         failures = _evaluate(ev, record, target_of(ev, record, owner)).failures
         if not failures:
