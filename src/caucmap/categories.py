@@ -50,6 +50,7 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
         "proposal", "proposed", "initiative", "intends", "expected", "press service",
         "decided", "decision", "ordered", "resigned", "resignation", "appointed", "elected",
         "named", "launched", "closed", "shut", "reopened", "inaugurated", "sworn in",
+        "stepped down", "steps down", "resigns",
     ),
     Category.PROTEST: (
         "protest", "protests", "protested", "protesters", "rally", "rallies", "rallied",

@@ -51,6 +51,24 @@ _NOT_A_NAME = re.compile(r"^(?:In|On|At|The|A|An|As|After|But|And|For|From|With|
                          r"September|October|November|December)\b")
 
 
+_OF_PLACE = re.compile(r"^(?P<body>[A-Z][\w ]+?) of (?:the )?(?P<place>[A-Z]\w+)$")
+
+
+def _institution_aliases(actor: Actor) -> list[str]:
+    """"Government of Georgia" is also "Georgian government", "Georgia's government"."""
+    if actor.kind not in ("institution", "organisation"):
+        return []
+    m = _OF_PLACE.match(re.sub(r"\s*\(.*\)$", "", actor.name))
+    if not m:
+        return []
+    body, place = m.group("body"), m.group("place")
+    adjectives = {place + "n", f"{place}'s"}
+    if place.endswith("ia"):
+        adjectives.add(place[:-2])  # Abkhazia -> Abkhaz
+    bodies = [body] + (["officials", "authorities"] if body == "Government" else [])
+    return [f"{adj} {b}" for adj in sorted(adjectives) for b in bodies]
+
+
 @dataclass(frozen=True)
 class ActorHit:
     """An actor a sentence names: a catalogue id, or a proposed new person."""
@@ -89,7 +107,7 @@ class ActorFinder:
                  states: Iterable[str] = ()) -> None:
         self._actors = {a.id: a for a in actors}
         self._index = NameIndex((s, a.id) for a in self._actors.values()
-                                for s in (a.name, *a.spellings))
+                                for s in (a.name, *a.spellings, *_institution_aliases(a)))
         self._not_people = NameIndex((n, n) for n in not_people)
         # states the catalogue does not know yet ("Nauru", "Venezuela"): proposed as actors
         self._states = NameIndex((n, n) for n in states if self._index.lookup(n) is None)

@@ -26,7 +26,8 @@ FUZZY_CUTOFF = 86  # rapidfuzz ratio on skeletons: Ochamchira/Ochamchire pass, G
 MAX_WORDS = 4
 # words that may sit inside a name in lower case ("Tskhinvali region", "Kodori gorge")
 _INNER = {"region", "gorge", "tunnel", "valley", "district", "of", "de", "facto", "al",
-          "upper", "lower"}
+          "upper", "lower", "government", "parliament", "ministry", "authorities",
+          "leadership", "army", "military", "officials"}
 _JOINERS = {"of", "de", "al", "facto", "upper", "lower"}  # never the last word of a name
 _TOKEN = re.compile(r"[A-Z\u0100-\u024f][\w'\u2019.-]*|[a-z][\w-]*")
 _FOLDS = [("dzh", "j"), ("dz", "j"), ("zh", "j"), ("kh", "h"), ("tsk", "ck"), ("ts", "c"),
