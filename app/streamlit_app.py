@@ -23,6 +23,7 @@ from caucmap.layers import date_label, events_layer, war_layer
 from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, place_name
 from caucmap.provenance import DATASETS
+from caucmap.shorten import shorten
 from caucmap.tables import to_csv, to_geojson
 from caucmap.textmatch import locate
 from caucmap.timeline import timeline_chart
@@ -42,6 +43,7 @@ MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources", "Review"]
 LINK_SAFE = ":/?#@!$&'*+,;=%~"  # URL punctuation kept; ( ) < > space and [ ] are encoded
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
+MAX_OPTION_CHARS = 120  # a radio option naming places: a long name is cut, not wrapped
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$=")
 # where GFM would start a bare link: a scheme before "://", "www" before ".", a mailbox
 AUTOLINK_START = re.compile(r"https?(?=://)|www(?=\.)|\w[-.\w+]*(?=@[-\w]+\.[-\w])",
@@ -174,7 +176,8 @@ def sidebar(ev: Evidence) -> ViewState:
                       format="YYYY-MM-DD")
     st.sidebar.multiselect("Layers", list(LAYER_LABELS.values()), key="layers")
     naming = Naming(st.session_state["naming"])
-    worldviews = {w.value: md_text(ev.localise(WORLDVIEW_LABELS[w], naming)) for w in Worldview}
+    worldviews = {w.value: md_text(shorten(ev.localise(WORLDVIEW_LABELS[w], naming),
+                                           MAX_OPTION_CHARS)) for w in Worldview}
     st.sidebar.radio("Worldview", list(worldviews), key="worldview", format_func=worldviews.get)
     st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
                      format_func=lambda v: NAMING_LABELS[Naming(v)])

@@ -148,7 +148,7 @@ def test_long_tooltips_and_labels_are_cut_and_still_name_their_event(tmp_path: P
     assert tip[0].startswith('=HYPERLINK("http://x","y") <script>') and tip[0].endswith("\u2026")
     assert LONG[:MAX_TIP_LINE] not in tips[HOSTILE_EVENT]
     script = parts.base.get_root().render()
-    assert LONG[:100] not in script  # region labels and legend rows are cut as well
+    assert LONG[:MAX_TIP_LINE] not in script  # region tooltips and labels are cut as well
     assert "cm-region-label" in script
     legend = legend_html(parts.layers)
     assert PWN_IMG not in legend and "&lt;img src=x" in legend

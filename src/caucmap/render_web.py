@@ -40,7 +40,7 @@ DEFAULT_VIEW = ViewState()
 GEODATA_URL = "/app/static/geodata"
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
 POPUP_COLUMNS = ["id", "tooltip", "title", "date_label", "citations", "references"]
-MAX_TIP_LINE = 120  # Leaflet tooltips never wrap: a longer line is cut with an ellipsis
+MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
 MAX_LABEL_CHARS = 40  # a region's name on the map
 MAX_LEGEND_CHARS = 120
 
@@ -51,7 +51,7 @@ def text_html(text: str) -> str:
 
 
 def tooltip_html(text: str) -> str:
-    """A tooltip's text as safe HTML, each line cut to fit: a tooltip does not wrap."""
+    """A tooltip's text as safe HTML, each line cut to fit: a tooltip follows the pointer."""
     return text_html(shorten_lines(text, MAX_TIP_LINE))
 
 
@@ -419,6 +419,7 @@ CSS = """
 .cm-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
 blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 .leaflet-popup-content,.cm-legend{overflow-wrap:anywhere}
+.leaflet-tooltip{white-space:normal;width:max-content;max-width:360px;overflow-wrap:anywhere}
 </style>
 """.replace("SEA_COLOUR", style.SEA)
 
