@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -274,3 +275,9 @@ def test_url_notice_closes_when_dismissed() -> None:
     assert not at.warning
     at.run()
     assert not at.warning
+
+
+def test_readers_never_get_tracebacks() -> None:
+    """Streamlit's own error box shows no type, message or traceback (the log keeps them)."""
+    config = tomllib.loads((Path(APP).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
