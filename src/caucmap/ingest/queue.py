@@ -246,7 +246,7 @@ def _references(item: dict[str, Any]) -> list[dict[str, Any]]:
     if item["date_basis"] != DateBasis.INFERRED.value or not item.get("address"):
         return []
     return [{"address": item["address"],
-             "title": f"{item.get('outlet', item['source'])}, published {item['start']}",
+             "title": f"{item.get('outlet', item['source'])}, published {item.get('published', item['start'])}",
              "supports": ["date"]}]
 
 
