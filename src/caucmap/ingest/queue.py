@@ -245,8 +245,8 @@ def _references(item: dict[str, Any]) -> list[dict[str, Any]]:
     """An inferred date rests on the article's own publication date: say so as a reference."""
     if item["date_basis"] != DateBasis.INFERRED.value or not item.get("address"):
         return []
-    return [{"address": item["address"],
-             "title": f"{item.get('outlet', item['source'])}, published {item.get('published', item['start'])}",
+    outlet, published = item.get("outlet", item["source"]), item.get("published", item["start"])
+    return [{"address": item["address"], "title": f"{outlet}, published {published}",
              "supports": ["date"]}]
 
 
