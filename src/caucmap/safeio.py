@@ -232,35 +232,44 @@ def _check_graph(top: yaml.Node, name: str) -> None:
     def fail(node: yaml.Node, reason: str) -> UnsafeFileError:
         return UnsafeFileError(name, reason, line=node.start_mark.line + 1)
 
-    def visit(node: yaml.Node, depth: int) -> int:
+    def alias(node: yaml.Node, key: int) -> int:
         nonlocal aliases, alias_nodes
-        key = id(node)
-        if key in on_path:
-            raise fail(node, "an alias refers to a node that contains it; refused")
-        if key in sizes:
-            aliases += 1
-            alias_nodes += sizes[key]
-            if aliases > YAML_MAX_ALIASES:
-                raise fail(node, f"more than {YAML_MAX_ALIASES:,} aliases; refused")
-            if alias_nodes > YAML_MAX_ALIAS_NODES:
-                raise fail(node, f"aliases expand to more than {YAML_MAX_ALIAS_NODES:,} "
-                                 "nodes (an alias bomb?); refused")
-            return sizes[key]
+        aliases += 1
+        alias_nodes += sizes[key]
+        if aliases > YAML_MAX_ALIASES:
+            raise fail(node, f"more than {YAML_MAX_ALIASES:,} aliases; refused")
+        if alias_nodes > YAML_MAX_ALIAS_NODES:
+            raise fail(node, f"aliases expand to more than {YAML_MAX_ALIAS_NODES:,} "
+                             "nodes (an alias bomb?); refused")
+        return sizes[key]
+
+    def visit(node: yaml.Node, depth: int) -> int:
+        """Nodes in ``node``'s expanded tree; ``node`` is a collection not seen before."""
         if depth > YAML_MAX_DEPTH:
             raise fail(node, f"nested more than {YAML_MAX_DEPTH} levels deep; refused")
-        if isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = node.value
-        else:
-            children = []
+        key = id(node)
         on_path.add(key)
-        size = 1 + sum(visit(child, depth + 1) for child in children)
+        children = node.value
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in children for part in pair]
+        size = 1
+        for child in children:  # scalars inline: most nodes are scalars
+            ckey = id(child)
+            if ckey in sizes:
+                size += alias(child, ckey)
+            elif ckey in on_path:
+                raise fail(child, "an alias refers to a node that contains it; refused")
+            elif isinstance(child, yaml.ScalarNode):
+                sizes[ckey] = 1
+                size += 1
+            else:
+                size += visit(child, depth + 1)
         on_path.discard(key)
         sizes[key] = size
         return size
 
-    visit(top, 1)
+    if not isinstance(top, yaml.ScalarNode):
+        visit(top, 1)
 
 
 def load_yaml(text: str, *, name: str, max_chars: int = YAML_MAX_CHARS) -> Any:
