@@ -24,6 +24,7 @@ from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, place_name
 from caucmap.provenance import DATASETS
 from caucmap.shorten import shorten
+from caucmap.support import panel_backing
 from caucmap.tables import to_csv, to_geojson
 from caucmap.textmatch import locate
 from caucmap.timeline import timeline_chart
@@ -247,40 +248,61 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
     st.markdown(md_text(ev.localise(selected.summary, naming)))
     basis = selected.date_basis.value + (f": {selected.date_note}" if selected.date_note else "")
     kind = selected.category.value if isinstance(selected, Event) else f"2008 war, {selected.kind}"
-    st.markdown(f"**Date:** {md_text(date_label(selected))}  \n"
-                f"**Basis:** {md_text(basis)}  \n"
-                f"**Category:** {md_text(kind.replace('_', ' '))}")
+    # beside each field, the excerpts ([n] below, or an outlet's claim) and references
+    # ([Rn]) that back it, with the words that do: checked on load by caucmap.support
+    backed = panel_backing(ev, selected)
+
+    def field(label: str, value: str, backers: list[str]) -> None:
+        st.markdown(f"**{label}:** {md_text(value)}")
+        st.caption("Backed by: " + " \u00b7 ".join(md_text(b) for b in backers) if backers
+                   else "Not backed by any excerpt or reference")
+
+    field("Date", date_label(selected), backed.date)
+    st.markdown(f"**Basis:** {md_text(basis)}")
+    field("Category", kind.replace("_", " "), backed.category)
+    disputed = selected.disputes()
     if isinstance(selected, Event):
-        places = ", ".join(f"{place_name(ev.places[p.id], naming)} ({p.precision.value})"
-                           for p in selected.places) or "unknown"
-        actors = ", ".join(ev.actors[a].name for a in selected.actors) or "none named"
+        for ref in selected.places:
+            note = " (disputed: see below)" if "place" in disputed else ""
+            field("Place", f"{place_name(ev.places[ref.id], naming)} ({ref.precision.value})"
+                  + note, backed.places.get(ref.id, []))
+        if not selected.places:
+            st.markdown("**Place:** unknown")
+        for actor in selected.actors:
+            field("Actor", ev.actors[actor].name, backed.actors.get(actor, []))
+        if not selected.actors:
+            st.markdown("**Actors:** none named")
     else:
         places = " \u2192 ".join(place_name(ev.places[p], naming)
                                  for p in selected.geometry.place_ids()) or "schematic zone"
-        places += f" ({selected.location_precision})"
-        actors = "see summary"
-    st.markdown(f"**Places:** {md_text(places)}  \n**Actors:** {md_text(actors)}")
-    for about, claims in selected.disputes().items():
+        field("Places", f"{places} ({selected.location_precision})",
+              sorted({b for labels in backed.places.values() for b in labels}))
+        st.markdown("**Actors:** see summary")
+    for about, claims in disputed.items():
         st.markdown(f"**Sources disagree on the {md_text(about)}:**")
         for col, claim in zip(st.columns(len(claims)), claims, strict=True):
             value = place_name(ev.places[claim.value], naming) if about == "place" else claim.value
             with col:
                 st.markdown(f"**{md_text(ev.sources[claim.source].outlet)}**: {md_text(value)}")
-                st.html(f'<blockquote class="cm-claim">\u201c{html.escape(claim.excerpt)}\u201d'
+                # narrow columns: the browser's 40 px blockquote margins would leave no room
+                st.html('<blockquote class="cm-claim" style="margin:0.3em 0;padding-left:0.5em;'
+                        f'border-left:3px solid #ccc">\u201c{html.escape(claim.excerpt)}\u201d'
                         "</blockquote>")
     if selected.citations:
         st.markdown("**Citations** (verbatim excerpts, checked against the source text)")
-    for cit in selected.citations:
+    for number, cit in enumerate(selected.citations, start=1):
         source = ev.sources[cit.source]
-        st.html(f'<blockquote class="cm-excerpt">\u201c{html.escape(cit.excerpt)}\u201d<br>'
+        st.html(f'<blockquote class="cm-excerpt">[{number}] '
+                f'\u201c{html.escape(cit.excerpt)}\u201d<br>'
                 f"<small>{html.escape(source.outlet)}, {source.published.isoformat()} "
                 f'({source.published_precision}) - <a href="{html.escape(source.address)}" '
-                f'target="_blank" rel="noopener">original</a></small></blockquote>')
+                f'target="_blank" rel="noopener">original</a> - backs '
+                f"{html.escape(', '.join(cit.supports))}</small></blockquote>")
         with st.expander(f"Read in context: {md_text(source.outlet)}", expanded=False):
             text = ev.texts[cit.source]
             st.html(render_web.context_html(text, locate(text, cit.excerpt)))
-    for ref in selected.references:
-        st.markdown(f"Reference (not a quote): {md_link(ref.title, ref.address)} "
+    for number, ref in enumerate(selected.references, start=1):
+        st.markdown(f"[R{number}] Reference (not a quote): {md_link(ref.title, ref.address)} "
                     f"- supports {md_text(', '.join(ref.supports))}")
 
 

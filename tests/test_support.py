@@ -166,3 +166,24 @@ def test_panel_backing_names_the_words_that_back_each_field(ev: Evidence) -> Non
     places = {(b.kind, b.matched) for b in backed[Support.PLACE]}
     assert ("claim", "Sochi") in places and ("reference", "") in places
     assert {"Kremlin", "Putin"} <= {b.matched for b in backed[Support.ACTORS]}
+
+
+def test_evidence_panel_shows_what_backs_each_field() -> None:
+    """The app's panel for the 2014 treaty: the date, the disputed place and each actor
+    with the excerpt or reference behind it."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app" /
+                                "streamlit_app.py"), default_timeout=90)
+    app.query_params["event"] = "russia-abkhazia-treaty-signed"
+    app.query_params["from"] = "2014-11-01"
+    app.query_params["to"] = "2014-11-30"
+    app.run()
+    assert not app.exception, app.exception
+    text = "\n".join(c.value.replace("\\", "") for c in app.caption)  # markdown escapes
+    assert "Sputnik (claim): 'Monday' = 2014-11-24" in text
+    assert "Agenda.ge (claim): 'today' = 2014-11-24" in text
+    assert "The Moscow Times (claim): Sochi" in text
+    assert "[4] The Moscow Times: Khadzhimba" in text and "[3] Agenda.ge: Kremlin" in text
+    places = [m.value for m in app.markdown if m.value.startswith("**Place:")]
+    assert places and "disputed" in places[0]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -389,3 +389,50 @@ def check_support(ev: Evidence, lines: dict[str, tuple[Path, int]]) -> list[Prob
         problems.extend(Problem(str(shown), line, entry, prefix + where, message)
                         for where, message in failures)
     return problems
+
+
+def backing_label(ev: Evidence, item: Backing) -> str:
+    """How the evidence panel names one backing beside its field: '[2] Agenda.ge: Sochi',
+    'Sputnik (claim): 'Monday' = 2014-11-24', '[R1] President of Russia, ...'."""
+    if item.kind == "reference":
+        return f"[R{item.index + 1}] {item.text}"
+    outlet = ev.sources[item.source].outlet if item.source in ev.sources else item.source
+    tag = f"[{item.index + 1}] {outlet}" if item.kind == "citation" else f"{outlet} (claim)"
+    return f"{tag}: {item.matched}" if item.matched else tag
+
+
+@dataclass(frozen=True)
+class PanelBacking:
+    """What backs each field the evidence panel shows, as labels (see backing_label)."""
+
+    date: list[str]
+    places: dict[str, list[str]]  # place id -> labels; a reference counts for every place
+    actors: dict[str, list[str]]  # actor id -> labels
+    category: list[str]
+
+
+def panel_backing(ev: Evidence, record: Event | WarFeature) -> PanelBacking:
+    """Beside each date, place and actor: the excerpts and references that back it."""
+    backed = backing(ev, record)
+    target = target_of(ev, record)
+
+    def per(what: Support, keys: dict[str, tuple[str, ...]],
+            shadows: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {key: [] for key in keys}
+        for item in backed.get(what, []):
+            for key, names in keys.items():
+                hit = "" if item.kind == "reference" else (
+                    place_mention(item.text, names, shadows[key]) if what is Support.PLACE
+                    else _spelling_in(item.text, names))
+                if hit is not None:  # the words naming this place or actor, not the first
+                    out[key].append(backing_label(ev, replace(item, matched=hit)))
+        return out
+
+    places = {p.id: place_names(p) for p in target.places}
+    actors = {a: tuple(ev.actors[a].spellings) for a in getattr(record, "actors", [])
+              if a in ev.actors}
+    return PanelBacking(
+        date=[backing_label(ev, b) for b in backed.get(Support.DATE, [])],
+        places=per(Support.PLACE, places, {p: _shadows(ev, (p,)) for p in places}),
+        actors=per(Support.ACTORS, actors, {a: () for a in actors}),
+        category=[backing_label(ev, b) for b in backed.get(Support.CATEGORY, [])])
