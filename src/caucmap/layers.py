@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 from shapely.ops import polylabel
 
-from caucmap import freshness, geodata, style
+from caucmap import freshness, geodata, search, style
 from caucmap.evidence import Evidence
 from caucmap.models import Citation, Dated, DatePrecision, Event, Evidenced, LayerName, Recognition
 from caucmap.naming import Naming, place_name
@@ -476,8 +476,11 @@ UNCERTAIN_LEGEND = LegendEntry("Hollow: date or place uncertain", "marker", "#52
 
 
 def events_layer(ev: Evidence, view: ViewState) -> Layer:
-    """Events whose date range overlaps the view's, styled by category and precision."""
+    """Events whose date range overlaps the view's and that pass its filters, styled by
+    category and precision."""
     frame = _between("events", ev, view.naming, view.start, view.end)
+    if view.filters.active():
+        frame = frame[frame["id"].isin(search.matching_ids(ev, view.filters))]
     present = set(frame["category"].unique())
     shown = {c: style.CATEGORY_STYLE[c] for c in style.CATEGORY_STYLE if c.value in present}
     legend = (*_marker_legend(shown, lambda c: style.CATEGORY_LABELS[c]), UNCERTAIN_LEGEND)

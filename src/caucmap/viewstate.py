@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from caucmap.models import LayerName
+from caucmap.models import Category, LayerName
 from caucmap.naming import Naming
 
 
@@ -47,6 +47,40 @@ def today() -> date:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """What the reader narrowed the events to; empty means "all". Applied by
+    :mod:`caucmap.search` to the map, list, timeline, downloads and exports alike."""
+
+    categories: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # a region id includes every place inside it
+    outlets: tuple[str, ...] = ()
+    disputed: bool = False
+    q: str = ""
+
+    def active(self) -> bool:
+        return bool(self.categories or self.actors or self.places or self.outlets
+                    or self.disputed or self.q.strip())
+
+    def describe(self) -> str:
+        """The filters in words, for an export's subtitle ("" when none)."""
+        parts = [f"{label}: {', '.join(values)}" for label, values in (
+            ("category", self.categories), ("actor", self.actors), ("place", self.places),
+            ("outlet", self.outlets)) if values]
+        if self.disputed:
+            parts.append("disputed only")
+        if self.q.strip():
+            parts.append(f"search: \u201c{self.q.strip()}\u201d")
+        return "; ".join(parts)
+
+
+# URL parameter -> Filters field; lists are comma-separated
+FILTER_PARAMS = {"category": "categories", "actor": "actors", "place": "places",
+                 "outlet": "outlets"}
+MAX_QUERY = 120
+
+
+@dataclass(frozen=True)
 class ViewState:
     """Everything that defines what a user sees. Defaults are the first-load view."""
 
@@ -60,6 +94,7 @@ class ViewState:
     lat: float = 42.5  # frames Sochi, Abkhazia, South Ossetia and Tbilisi at zoom 7
     lon: float = 43.1
     zoom: int = 7
+    filters: Filters = Filters()
 
     def with_(self, **changes: object) -> ViewState:
         return replace(self, **changes)
@@ -87,13 +122,25 @@ class ViewState:
             out["world"] = "1"
         if (self.lat, self.lon, self.zoom) != (default.lat, default.lon, default.zoom):
             out.update(lat=f"{self.lat:.4f}", lon=f"{self.lon:.4f}", zoom=str(self.zoom))
+        for param, attr in FILTER_PARAMS.items():
+            if values := getattr(self.filters, attr):
+                out[param] = ",".join(values)
+        if self.filters.disputed:
+            out["disputed"] = "1"
+        if self.filters.q.strip():
+            out["q"] = self.filters.q.strip()
         return out
 
     @classmethod
     def from_query(
-        cls, params: Mapping[str, str | list[str]], known_events: Container[str] | None = None
+        cls, params: Mapping[str, str | list[str]], known_events: Container[str] | None = None,
+        resolve: Mapping[str, Callable[[str], str | None]] | None = None,
     ) -> tuple[ViewState, list[str]]:
-        """Parse query parameters; each bad one falls back to its default with a notice."""
+        """Parse query parameters; each bad one falls back to its default with a notice.
+
+        ``resolve`` maps a filter parameter (actor, place, outlet) to a function that turns
+        what the URL says (an id or any spelling) into the catalogue's id, or None.
+        """
         view = cls()
         notices: list[str] = []
 
@@ -146,6 +193,9 @@ class ViewState:
             else:
                 bad("world", raw, "0 or 1")
         changes.update(_parse_extent(get, bad))
+        filters = _parse_filters(get, bad, resolve or {})
+        if filters != Filters():
+            changes["filters"] = filters
         return replace(view, **changes), notices
 
 
@@ -163,6 +213,41 @@ def parse_iso_date(raw: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         return None
+
+
+def _parse_filters(get: Callable[[str], str | None], bad: Callable[[str, str, str], None],
+                   resolve: Mapping[str, Callable[[str], str | None]]) -> Filters:
+    """category/actor/place/outlet lists, disputed=1 and q=text; each bad value dropped."""
+    changes: dict[str, object] = {}
+    categories = {c.value for c in Category}
+    for param, attr in FILTER_PARAMS.items():
+        raw = get(param)
+        if raw is None:
+            continue
+        kept = []
+        for value in (v.strip() for v in raw.split(",")):
+            if not value:
+                continue
+            if param == "category":
+                found = value if value in categories else None
+            elif param in resolve:
+                found = resolve[param](value)
+            else:
+                found = value if param == "outlet" or _ID.fullmatch(value) else None
+            if found is None:
+                bad(param, value, f"no such {param}")
+            elif found not in kept:
+                kept.append(found)
+        if kept:
+            changes[attr] = tuple(kept)
+    if (raw := get("disputed")) is not None:
+        if raw in ("0", "1"):
+            changes["disputed"] = raw == "1"
+        else:
+            bad("disputed", raw, "0 or 1")
+    if (raw := get("q")) is not None:
+        changes["q"] = " ".join(raw.split())[:MAX_QUERY]
+    return Filters(**changes)  # type: ignore[arg-type]
 
 
 def _parse_extent(
