@@ -3,6 +3,11 @@ over the real catalogue, so none depends on today's counts."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +118,27 @@ def test_filters_round_trip_through_the_url(ev: Evidence) -> None:
     again, more = ViewState.from_query(view.to_query(), resolve=resolve)
     assert again == view and not more
     assert "actor: raul-khajimba" in view.filters.describe()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "caucmap", *args], capture_output=True,
+                          text=True, timeout=180, check=False)
+
+
+def test_cli_layer_events_takes_filters_by_any_spelling(ev: Evidence) -> None:
+    done = _cli("layer", "events", "--actor", "Hajimba", "--format", "geojson")
+    assert done.returncode == 0, done.stderr
+    ids = {f["properties"]["id"] for f in json.loads(done.stdout)["features"]}
+    assert ids == {e.id for e in ev.events if "raul-khajimba" in e.actors}
+    bad = _cli("layer", "events", "--category", "picnic")
+    assert bad.returncode == 2 and "--category 'picnic': no such category" in bad.stderr
+
+
+def test_export_draws_only_the_filtered_events_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "treaties.svg"
+    done = _cli("export", "--out", str(out), "--size", "A5", "--view",
+                "category=treaty_signing&from=2014-01-01&to=2015-12-31")
+    assert done.returncode == 0, done.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert "Events filtered: category: Treaty signing" in svg
+    assert "Ratification" not in svg  # the Duma's ratification is in range but filtered out

@@ -12,6 +12,7 @@ fails verification lists every problem and exits 1.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -20,11 +21,20 @@ from typing import NoReturn
 from urllib.parse import parse_qs
 
 from caucmap.errors import EvidenceError, UsageError
-from caucmap.evidence import load_evidence
+from caucmap.evidence import Evidence, load_evidence
 from caucmap.freshness import stale
 from caucmap.models import LayerName
 from caucmap.naming import Naming
-from caucmap.viewstate import EARLIEST, ViewState, Worldview, parse_iso_date, today
+from caucmap.search import resolvers
+from caucmap.viewstate import (
+    EARLIEST,
+    FILTER_PARAMS,
+    Filters,
+    ViewState,
+    Worldview,
+    parse_iso_date,
+    today,
+)
 
 LAYER_NAMES = [layer.value for layer in LayerName]
 
@@ -47,11 +57,35 @@ def _view_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", type=_iso_date, help="last day (YYYY-MM-DD)")
     parser.add_argument("--worldview", choices=[w.value for w in Worldview])
     parser.add_argument("--naming", choices=[n.value for n in Naming])
+    for name, what in (("category", "event category"), ("actor", "actor id or any spelling"),
+                       ("place", "place id, any name, or a region"), ("outlet", "outlet name")):
+        parser.add_argument(f"--{name}", action="append", default=[],
+                            help=f"only events with this {what} (repeat or comma-separate)")
+    parser.add_argument("--disputed", action="store_true", help="only events with disputes")
+    parser.add_argument("--q", default=None, help="full-text search words")
 
 
-def _view_from(args: argparse.Namespace, base: ViewState | None = None) -> ViewState:
+def _filters(args: argparse.Namespace, ev: Evidence, base: Filters) -> Filters:
+    """The filter options, each value resolved like a URL's; an unknown one is an error."""
+    params = {name: ",".join(getattr(args, name)) for name in FILTER_PARAMS
+              if getattr(args, name)}
+    if args.disputed:
+        params["disputed"] = "1"
+    if args.q is not None:
+        params["q"] = args.q
+    if not params:
+        return base
+    parsed, notices = ViewState.from_query(params, resolve=resolvers(ev))
+    if notices:
+        raise UsageError(" ".join(re.sub(r"^Ignored URL parameter (\w+)=(.*?): (.*); using the "
+                                         r"default\.$", r"--\1 \2: \3", n) for n in notices))
+    return parsed.filters
+
+
+def _view_from(args: argparse.Namespace, ev: Evidence, base: ViewState | None = None
+               ) -> ViewState:
     view = base or ViewState()
-    changes: dict[str, object] = {}
+    changes: dict[str, object] = {"filters": _filters(args, ev, view.filters)}
     if args.start:
         changes["start"] = args.start
     if args.end:
@@ -85,7 +119,7 @@ def cmd_layer(args: argparse.Namespace) -> int:
     from caucmap import layers, tables
 
     ev = load_evidence(args.root)
-    view = _view_from(args, ViewState(start=EARLIEST, end=today()))
+    view = _view_from(args, ev, ViewState(start=EARLIEST, end=today()))
     build = {
         "regions": lambda: layers.regions_layer(ev, view.worldview, view.naming),
         "borders": lambda: layers.borders_layer(ev, view.worldview, view.naming),
@@ -116,10 +150,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     base = ViewState()
     if args.view is not None:
         base, notices = ViewState.from_query(parse_qs(args.view.lstrip("?")),
-                                             ev.record_ids())
+                                             ev.record_ids(), resolve=resolvers(ev))
         if notices:
             raise UsageError(" ".join(notices))
-    view = _view_from(args, base)
+    view = _view_from(args, ev, base)
     path = export_view(ev, view, args.out, size=args.size, dpi=args.dpi, overwrite=args.force)
     print(f"wrote {path}")
     _warn_stale(ev.root, view.end, ["recognition"] if view.world else view.layers)

@@ -84,7 +84,7 @@ from caucmap import geodata, style
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.layers import Layer, LegendEntry, build_layers, format_date
-from caucmap.naming import NAMING_LABELS
+from caucmap.naming import NAMING_LABELS, place_name
 from caucmap.shorten import shorten
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
 
@@ -725,6 +725,11 @@ class _Renderer:
                  "Worldview: "
                  + self.ev.localise(WORLDVIEW_LABELS[view.worldview], view.naming),
                  f"Place names: {NAMING_LABELS[view.naming]}"]
+        if view.filters.active():
+            names = {c.value: label for c, label in style.CATEGORY_LABELS.items()}
+            names |= {a.id: a.name for a in self.ev.actors.values()}
+            names |= {p.id: place_name(p, view.naming) for p in self.ev.places.values()}
+            parts.append(f"Events filtered: {view.filters.describe(names)}")
         if view.event and "events" in self.layers:
             chosen = self.layers["events"].frame.query("id == @view.event")
             if len(chosen):

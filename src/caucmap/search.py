@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -215,3 +215,15 @@ def resolve_place(ev: Evidence, text: str) -> str | None:
         return text
     hit = catalogue_index(ev).names.lookup(text)
     return hit[0].split(":", 1)[1] if hit and hit[0].startswith("place:") else None
+
+
+def resolve_outlet(ev: Evidence, text: str) -> str | None:
+    """An outlet as the sources name it, from any capitalisation, or None."""
+    outlets = {src.outlet.casefold(): src.outlet for src in ev.sources.values()}
+    return outlets.get(text.strip().casefold())
+
+
+def resolvers(ev: Evidence) -> dict[str, Callable[[str], str | None]]:
+    """What :meth:`ViewState.from_query` needs to turn URL words into catalogue ids."""
+    return {"actor": lambda t: resolve_actor(ev, t), "place": lambda t: resolve_place(ev, t),
+            "outlet": lambda t: resolve_outlet(ev, t)}

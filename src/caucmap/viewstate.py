@@ -62,9 +62,11 @@ class Filters:
         return bool(self.categories or self.actors or self.places or self.outlets
                     or self.disputed or self.q.strip())
 
-    def describe(self) -> str:
-        """The filters in words, for an export's subtitle ("" when none)."""
-        parts = [f"{label}: {', '.join(values)}" for label, values in (
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The filters in words, for an export's subtitle ("" when none); ``names`` gives
+        the display name of an id (category label, actor name, place name)."""
+        shown = names or {}
+        parts = [f"{label}: {', '.join(shown.get(v, v) for v in values)}" for label, values in (
             ("category", self.categories), ("actor", self.actors), ("place", self.places),
             ("outlet", self.outlets)) if values]
         if self.disputed:
