@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +33,8 @@ REGIONS = {"abkhazia": "ABK", "south-ossetia": "SOS"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_HITS = 200
 MARK_START, MARK_END = "\x02", "\x03"  # FTS5 highlight markers: never in catalogue text
+EXCERPT_BREAK = "\n\x1e\n"  # between an event's excerpts in its row; never in a quote
+FIELDS = ("title", "summary", "excerpts")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,12 @@ class Hit:
 
 
 class _Catalogue:
-    """What filters and search need of one loaded catalogue, computed once."""
+    """What filters and search need of one loaded catalogue, computed once.
+
+    One FTS5 row per event (title, summary, excerpts, names of its places and actors);
+    filters are inverted indexes (value -> event ids), so a filter change is a few set
+    intersections rather than a pass over every event.
+    """
 
     def __init__(self, ev: Evidence) -> None:
         self.ev = ev
@@ -56,28 +63,34 @@ class _Catalogue:
                                   for n in _place_names(p)),
                                 *((n, f"actor:{a.id}") for a in ev.actors.values()
                                   for n in (a.name, *a.spellings))])
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, field UNINDEXED, "
-                        "body, names, tokenize='unicode61 remove_diacritics 2')")
+        place_words = {p.id: " ".join(_place_names(p)) for p in ev.places.values()}
+        actor_words = {a.id: " ".join((a.name, *a.spellings)) for a in ev.actors.values()}
+        outlet_of = {s.id: s.outlet for s in ev.sources.values()}
+        self.by: dict[str, dict[str, set[str]]] = {
+            k: defaultdict(set) for k in ("category", "actor", "place", "outlet")}
+        self.disputed: set[str] = set()
         rows = []
         for e in ev.events:
-            names = " ".join(self._names_of(e))
-            rows.append((e.id, "title", e.title, names))
-            rows.append((e.id, "summary", e.summary, ""))
-            rows += [(e.id, "excerpt", c.excerpt, "") for c in e.all_citations()]
-        self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", rows)
-
-    def _names_of(self, e: Event) -> list[str]:
-        out: list[str] = []
-        for ref in e.places:
-            place = self.ev.places.get(ref.id)
-            if place:
-                out += _place_names(place)
-        for actor_id in e.actors:
-            actor = self.ev.actors.get(actor_id)
-            if actor:
-                out += [actor.name, *actor.spellings]
-        return out
+            citations = e.all_citations()
+            places = self.places_of(e)
+            names = [place_words.get(p.id, "") for p in e.places]
+            names += [actor_words.get(a, "") for a in e.actors]
+            rows.append((e.id, e.title, e.summary, EXCERPT_BREAK.join(c.excerpt for c in citations),
+                         " ".join(names)))
+            self.by["category"][e.category.value].add(e.id)
+            for actor in e.actors:
+                self.by["actor"][actor].add(e.id)
+            for place in places:
+                self.by["place"][place].add(e.id)
+            for source in {c.source for c in citations}:
+                if source in outlet_of:
+                    self.by["outlet"][outlet_of[source]].add(e.id)
+            if e.disputes():
+                self.disputed.add(e.id)
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, summary, "
+                        "excerpts, names, tokenize='unicode61 remove_diacritics 2')")
+        self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
 
     def places_of(self, e: Event) -> set[str]:
         """The event's places and the regions they lie in."""
@@ -141,64 +154,67 @@ def _marked(text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(runs)
 
 
+def _passage(field: str, text: str) -> tuple[tuple[str, bool], ...]:
+    """The marked passage of a field: for the excerpts, the one excerpt that matched."""
+    if field == "excerpts":
+        parts = text.split(EXCERPT_BREAK)
+        text = next((p for p in parts if MARK_START in p), parts[0])
+    return _marked(text)
+
+
 def search(ev: Evidence, text: str, *, limit: int = MAX_HITS) -> list[Hit]:
-    """Events whose title, summary, excerpts or place and actor names match ``text``."""
+    """Events whose title, summary, excerpts or place and actor names match ``text``,
+    best first, each with the passage that matched (an excerpt where one did)."""
     cat = catalogue_index(ev)
     query = _fts_query(cat, text)
     if query is None:
         return []
+    marks = ", ".join(f"highlight(docs, {i}, ?, ?)" for i in range(1, 4))
     rows = cat.db.execute(
-        "SELECT id, field, highlight(docs, 2, ?, ?), bm25(docs) FROM docs WHERE docs MATCH ? "
-        "ORDER BY bm25(docs) LIMIT ?", (MARK_START, MARK_END, query, limit * 4)).fetchall()
-    seen: dict[str, Hit] = {}
-    for event_id, field, body, rank in rows:
-        if event_id not in seen:
-            seen[event_id] = Hit(event_id, field, _marked(body), rank)
-    return list(seen.values())[:limit]
+        f"SELECT id, {marks}, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
+        (*(MARK_START, MARK_END) * 3, query, limit)).fetchall()
+    hits = []
+    for event_id, *bodies, rank in rows:
+        marked = [f for f, body in zip(("excerpts", "title", "summary"),
+                                       (bodies[2], bodies[0], bodies[1]), strict=True)
+                  if MARK_START in body]
+        field = marked[0] if marked else "title"
+        body = dict(zip(FIELDS, bodies, strict=True))[field]
+        hits.append(Hit(event_id, field, _passage(field, body), rank))
+    return hits
+
+
+def _search_ids(cat: _Catalogue, text: str) -> set[str]:
+    """Every event matching ``text``, unranked: what a filter needs."""
+    query = _fts_query(cat, text)
+    if query is None:
+        return set(cat.events)
+    return {row[0] for row in cat.db.execute("SELECT id FROM docs WHERE docs MATCH ?",
+                                             (query,))}
 
 
 def matching_ids(ev: Evidence, filters: Filters) -> set[str]:
     """Ids of the events that pass every filter (all of them when none is set)."""
     cat = catalogue_index(ev)
     found = set(cat.events)
+    for kind, values in (("category", filters.categories), ("actor", filters.actors),
+                         ("place", filters.places), ("outlet", filters.outlets)):
+        if values:
+            found &= set().union(*(cat.by[kind].get(v, set()) for v in values))
+    if filters.disputed:
+        found &= cat.disputed
     if filters.q.strip():
-        found &= {h.event for h in search(ev, filters.q, limit=len(cat.events) or 1)}
-    for event_id in list(found):
-        if not _passes(cat, cat.events[event_id], filters):
-            found.discard(event_id)
+        found &= _search_ids(cat, filters.q)
     return found
-
-
-def _passes(cat: _Catalogue, e: Event, f: Filters) -> bool:
-    if f.categories and e.category.value not in f.categories:
-        return False
-    if f.actors and not set(f.actors) & set(e.actors):
-        return False
-    if f.places and not set(f.places) & cat.places_of(e):
-        return False
-    if f.outlets:
-        outlets = {cat.ev.sources[c.source].outlet for c in e.all_citations()
-                   if c.source in cat.ev.sources}
-        if not set(f.outlets) & outlets:
-            return False
-    return not (f.disputed and not e.disputes())
 
 
 def facet_counts(ev: Evidence, ids: Iterable[str]) -> dict[str, Counter[str]]:
     """How many of ``ids`` fall under each category, actor, place and outlet."""
     cat = catalogue_index(ev)
-    counts: dict[str, Counter[str]] = {k: Counter() for k in
-                                       ("category", "actor", "place", "outlet")}
-    for event_id in ids:
-        e = cat.events.get(event_id)
-        if e is None:
-            continue
-        counts["category"][e.category.value] += 1
-        counts["actor"].update(set(e.actors))
-        counts["place"].update(cat.places_of(e))
-        counts["outlet"].update({cat.ev.sources[c.source].outlet for c in e.all_citations()
-                                 if c.source in cat.ev.sources})
-    return counts
+    wanted = set(ids)
+    return {kind: Counter({value: n for value, events in index.items()
+                           if (n := len(events & wanted))})
+            for kind, index in cat.by.items()}
 
 
 def resolve_actor(ev: Evidence, text: str) -> str | None:
