@@ -17,12 +17,13 @@ from streamlit_folium import st_folium
 from caucmap import render_web
 from caucmap.assets import localise_assets
 from caucmap.errors import Problem
-from caucmap.evidence import Evidence, project_root
+from caucmap.evidence import Evidence
 from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
 from caucmap.layers import date_label, events_layer, war_layer
 from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, place_name
 from caucmap.provenance import DATASETS
+from caucmap.settings import project_root
 from caucmap.shorten import shorten
 from caucmap.support import panel_backing
 from caucmap.tables import to_csv, to_geojson
@@ -39,6 +40,7 @@ from caucmap.viewstate import (
 )
 from caucmap.watch import Loaded, fingerprint, load_checked
 
+CHECKOUT = Path(__file__).resolve().parents[1]  # the app's own project, if none is named
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources", "Review"]
@@ -349,7 +351,7 @@ def downloads(ev: Evidence, view: ViewState) -> None:
 
 def main() -> None:
     st.html(PAGE_CSS)  # style only: Streamlit adds it to the page without taking up space
-    root = project_root()
+    root = project_root(fallback=CHECKOUT)
     loaded = evidence(str(root), fingerprint(root))
     if loaded.evidence is None:
         error_page(loaded.problems)

@@ -33,7 +33,7 @@ from typing import Literal
 
 from bench.procmem import memory_mb, server_pid
 from bench.stats import summary
-from caucmap.harness import offline_browser, running_app
+from tests.harness import offline_browser, running_app
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

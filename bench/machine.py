@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from caucmap.harness import chromium_path
+from tests.harness import chromium_path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("streamlit", "streamlit-folium", "folium", "branca", "pandas", "geopandas",

@@ -30,13 +30,13 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-import caucmap
 from caucmap.assets import localise_assets
-from caucmap.evidence import load_evidence, project_root
+from caucmap.evidence import load_evidence
 from caucmap.geobuild import DISPUTED_FILE, EXTENT
+from caucmap.settings import project_root
 from caucmap.viewstate import EARLIEST, today
 
-RAW = Path(caucmap.__file__).resolve().parents[2].parent / "shared" / "geodata-raw"
+RAW = Path(__file__).resolve().parents[1].parent / "shared" / "geodata-raw"
 COUNTRIES = {"268": "GEO", "643": "RUS", "051": "ARM", "031": "AZE", "792": "TUR"}
 BREAKAWAY = {"Abkhazia": "ABK", "South Ossetia": "SOS"}
 FILL = {"GEO": "#f1e3b9", "ABK": "#e8a87c", "SOS": "#e8a87c", "RUS": "#d9d9d9"}

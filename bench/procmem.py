@@ -1,6 +1,6 @@
 """Peak memory of the Streamlit server a benchmark started, read from /proc.
 
-``caucmap.harness.running_app`` starts ``python -m streamlit run ... --server.port P``
+``tests.harness.running_app`` starts ``python -m streamlit run ... --server.port P``
 with ``subprocess.Popen`` and yields only the URL. That child *is* the server (the
 ``-m streamlit`` entry point does not fork), so it is found by its command line:
 the process whose arguments hold ``--server.port P``. Its ``VmHWM`` in

@@ -41,7 +41,7 @@ METHOD = """\
   view (everything since 1990, all layers on), split into the base map `script`, the
   date-dependent `feature_group`, `header` and the rest. *Page bytes* add up the
   serialized size of every element the script sends, by element type.
-- **Cold time-to-map** (browser): `caucmap.harness.running_app` serves the variant;
+- **Cold time-to-map** (browser): `tests.harness.running_app` serves the variant;
   each load is a new headless Chromium (`harness.offline_browser`, every off-localhost
   request aborted), timed from `goto` until `window.map` in the map frame holds the
   features GEO, ABK, SOS and RUS (as tests/test_browser.py checks, but event-driven:

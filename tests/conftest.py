@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from harness import chromium_path
 
 from caucmap.evidence import Evidence, default_evidence
-from caucmap.harness import chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

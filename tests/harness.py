@@ -1,5 +1,8 @@
 """Start the real app and an offline headless Chromium: shared by browser tests and benchmarks.
 
+It drives the checkout's app, so it lives beside the tests, not in the library
+(benchmarks import it as ``tests.harness``).
+
     >>> with running_app() as url, offline_browser() as (browser, blocked):
     ...     page = browser.new_page(); page.goto(url)
 
@@ -22,8 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from caucmap.evidence import project_root
-
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Request, Route
 
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 def chromium_path() -> str | None:
@@ -49,13 +51,12 @@ def free_port() -> int:
 def running_app(script: Path | None = None, env: dict[str, str] | None = None,
                 timeout: float = 60) -> Iterator[str]:
     """Run ``streamlit run`` on a free local port; yield its URL; stop it afterwards."""
-    root = project_root()
-    script = script or root / "app" / "streamlit_app.py"
+    script = script or CHECKOUT / "app" / "streamlit_app.py"
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, **(env or {})},
+    proc = subprocess.Popen(cmd, cwd=CHECKOUT, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -14,13 +14,13 @@ import branca.colormap
 import folium
 import pytest
 from folium.plugins import FastMarkerCluster, MarkerCluster
+from harness import offline_browser, running_app
 
 from caucmap.assets import (
     DEFAULT_URL_PREFIX,
     LEAFLET_IMAGES,
     LOCAL_ASSETS,
     LOCALISED_CLASSES,
-    VENDOR_DIR,
     UnvendoredAssetError,
     icon_path_element,
     icon_path_script,
@@ -29,9 +29,10 @@ from caucmap.assets import (
     localise_assets,
     remote_assets,
 )
-from caucmap.harness import offline_browser, running_app
+from caucmap.settings import vendor_dir
 
 ROOT = Path(__file__).resolve().parents[1]
+VENDOR_DIR = vendor_dir(ROOT)
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MANIFEST = json.loads((VENDOR_DIR / "manifest.json").read_text(encoding="utf-8"))
 
@@ -273,11 +274,11 @@ def _assert_self_contained(page: str) -> None:
 
 def test_inline_assets_of_localised_map(restore_folium: None) -> None:
     localise_assets()
-    _assert_self_contained(inline_assets(sample_map().get_root().render()))
+    _assert_self_contained(inline_assets(sample_map().get_root().render(), VENDOR_DIR))
 
 
 def test_inline_assets_of_cdn_map(restore_folium: None) -> None:
-    _assert_self_contained(inline_assets(sample_map().get_root().render()))
+    _assert_self_contained(inline_assets(sample_map().get_root().render(), VENDOR_DIR))
 
 
 @pytest.mark.parametrize(
@@ -293,7 +294,7 @@ def test_inline_assets_of_cdn_map(restore_folium: None) -> None:
 def test_inline_assets_rejects_what_it_cannot_inline(tag: str) -> None:
     page = folium.Map(tiles=None).get_root().render().replace("</head>", tag + "</head>")
     with pytest.raises(UnvendoredAssetError, match="off-machine"):
-        inline_assets(page)
+        inline_assets(page, VENDOR_DIR)
 
 
 # ----------------------------------------------------------------- real browser, offline
@@ -304,7 +305,8 @@ def test_inlined_map_draws_offline_in_chromium(tmp_path: Path, restore_folium: N
                                                chromium: str) -> None:
     localise_assets()
     html_file = tmp_path / "offline_map.html"
-    html_file.write_text(inline_assets(sample_map().get_root().render()), encoding="utf-8")
+    html_file.write_text(inline_assets(sample_map().get_root().render(), VENDOR_DIR),
+                         encoding="utf-8")
 
     errors: list[str] = []
     with offline_browser() as (ctx, blocked):

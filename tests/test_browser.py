@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from harness import offline_browser, running_app
 from playwright.sync_api import BrowserContext, FrameLocator, Page
 
 from caucmap.evidence import default_evidence
-from caucmap.harness import offline_browser, running_app
 
 Ctx = tuple[BrowserContext, list[str]]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from caucmap.errors import EvidenceError
-from caucmap.evidence import Evidence, load_evidence, project_root
+from caucmap.errors import EvidenceError, UsageError
+from caucmap.evidence import Evidence, load_evidence
 from caucmap.models import DatePrecision
+from caucmap.settings import project_root
 from caucmap.textmatch import describe_mismatch, locate, normalise
 from caucmap.weekdays import contradictions
 
@@ -267,10 +268,16 @@ def test_validate_checks_the_project_of_the_working_directory(scratch: Path) -> 
     assert _validate(ROOT, cwd=inside).returncode == 0  # and so does --root
 
 
-def test_project_root_falls_back_to_the_checkout(tmp_path: Path, monkeypatch) -> None:
+def test_outside_a_project_the_root_must_be_named(tmp_path: Path, monkeypatch) -> None:
+    """An installed package knows no checkout: outside a project, --root or CAUCMAP_ROOT."""
     monkeypatch.delenv("CAUCMAP_ROOT", raising=False)
     monkeypatch.chdir(tmp_path)
-    assert project_root() == ROOT
+    with pytest.raises(UsageError, match="pass --root DIR or set CAUCMAP_ROOT"):
+        project_root()
+    assert project_root(fallback=ROOT) == ROOT  # the app names its own checkout
+    done = _validate(None, cwd=tmp_path)
+    assert done.returncode == 2 and "--root" in done.stderr and "Traceback" not in done.stderr
+    assert _validate(ROOT, cwd=tmp_path).returncode == 0
 
 
 @pytest.mark.parametrize(("content", "says"), [

@@ -16,12 +16,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from harness import offline_browser, running_app
 from hostile_root import HOSTILE_EVENT, HOSTILE_VIEW, LONG, make_hostile_root
 from playwright.sync_api import Frame, Page
 
 from caucmap.evidence import Evidence, load_evidence
 from caucmap.export import export_view
-from caucmap.harness import offline_browser, running_app
 from caucmap.viewstate import ViewState
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,11 +12,11 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from harness import offline_browser
 from hostile_root import HOSTILE_EVENT, HOSTILE_VIEW, LONG, PWN_IMG, make_hostile_root
 
 from caucmap.evidence import Evidence, load_evidence
 from caucmap.export import export_view
-from caucmap.harness import offline_browser
 from caucmap.layers import Layer
 from caucmap.render_web import (
     MAX_ICONS,

@@ -17,10 +17,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from harness import offline_browser, running_app
 from playwright.sync_api import BrowserContext, Page
 
 from caucmap.evidence import load_evidence
-from caucmap.harness import offline_browser, running_app
 from caucmap.ingest.pipeline import add_page
 from caucmap.ingest.queue import load_queue
 from caucmap.render_static import render

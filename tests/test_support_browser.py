@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from caucmap.harness import offline_browser, running_app
+from harness import offline_browser, running_app
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 

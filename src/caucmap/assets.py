@@ -23,7 +23,9 @@ In the Streamlit app (Streamlit serves ``app/static/`` at ``/app/static/`` when
 For a standalone HTML file that opens with no server and no internet::
 
     from caucmap.assets import inline_assets
-    Path("map.html").write_text(inline_assets(m.get_root().render()), encoding="utf-8")
+    from caucmap.settings import vendor_dir
+    html = inline_assets(m.get_root().render(), vendor_dir(root))
+    Path("map.html").write_text(html, encoding="utf-8")
 
 Behind a proxy with ``server.baseUrlPath = "x"`` pass ``url_prefix="/x/app/static/vendor"``.
 """
@@ -46,12 +48,13 @@ import folium.elements
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from folium.template import Template
 
+from caucmap.settings import VENDOR_URL
+
 __all__ = [
     "DEFAULT_URL_PREFIX",
     "LEAFLET_IMAGES",
     "LOCALISED_CLASSES",
     "LOCAL_ASSETS",
-    "VENDOR_DIR",
     "UnvendoredAssetError",
     "icon_path_element",
     "icon_path_script",
@@ -61,13 +64,11 @@ __all__ = [
     "remote_assets",
 ]
 
-#: The project's vendored files: src/caucmap/assets.py -> <root>/app/static/vendor.
-VENDOR_DIR: Path = Path(__file__).resolve().parents[2] / "app" / "static" / "vendor"
+#: Where Streamlit serves the vendored files (:func:`caucmap.settings.vendor_dir`).
+DEFAULT_URL_PREFIX = VENDOR_URL
 
-#: Where Streamlit serves VENDOR_DIR (app/static/ is served at /app/static/).
-DEFAULT_URL_PREFIX = "/app/static/vendor"
-
-#: Leaflet's default marker images, relative to VENDOR_DIR (trailing slash as Leaflet wants).
+#: Leaflet's default marker images, relative to the vendor folder (trailing slash as Leaflet
+#: wants).
 LEAFLET_IMAGES = "leaflet-1.9.3/images/"
 
 _FOLIUM_CDN_ROTATE = (
@@ -78,7 +79,7 @@ _CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
 _JSDELIVR = "https://cdn.jsdelivr.net/npm"
 
 #: Every CDN URL that folium 0.20's Map, MarkerCluster and FastMarkerCluster
-#: reference -> the vendored copy, relative to VENDOR_DIR.
+#: reference -> the vendored copy, relative to the vendor folder.
 LOCAL_ASSETS: dict[str, str] = {
     # folium.Map default_js
     f"{_JSDELIVR}/leaflet@1.9.3/dist/leaflet.js": "leaflet-1.9.3/leaflet.js",
@@ -144,7 +145,7 @@ def _is_remote(url: str) -> bool:
 
 
 def _vendored_rel(url: str, url_prefix: str) -> str | None:
-    """The VENDOR_DIR-relative path a CDN or already-localised URL stands for."""
+    """The vendor-folder-relative path a CDN or already-localised URL stands for."""
     url = url.strip()
     if url in LOCAL_ASSETS:
         return LOCAL_ASSETS[url]
@@ -168,7 +169,7 @@ def local_url(url: str, url_prefix: str = DEFAULT_URL_PREFIX) -> str:
     rel = _vendored_rel(url, url_prefix)
     if rel is None:
         raise UnvendoredAssetError(
-            f"folium asks for {url!r}, which is not vendored in {VENDOR_DIR}; "
+            f"folium asks for {url!r}, which is not vendored in app/static/vendor; "
             "add it to scripts/vendor_assets.py and caucmap.assets.LOCAL_ASSETS"
         )
     return f"{_prefix(url_prefix)}/{rel}"
@@ -335,11 +336,7 @@ def _leaflet_icon_patch(vendor_dir: Path) -> str:
     )
 
 
-def inline_assets(
-    html: str,
-    url_prefix: str = DEFAULT_URL_PREFIX,
-    vendor_dir: Path = VENDOR_DIR,
-) -> str:
+def inline_assets(html: str, vendor_dir: Path, url_prefix: str = DEFAULT_URL_PREFIX) -> str:
     """Make a rendered folium page self-contained: it then opens offline from a file.
 
     Every ``<script src>`` and ``<link rel=stylesheet>`` that names a vendored

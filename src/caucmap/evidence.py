@@ -45,34 +45,12 @@ from caucmap.safeio import (
     load_yaml,
     read_text,
 )
+from caucmap.settings import project_root
 from caucmap.support import check_support
 from caucmap.textmatch import describe_mismatch, locate, normalise
 from caucmap.weekdays import contradictions
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def _is_project(folder: Path) -> bool:
-    return (folder / "seeds").is_dir() and (folder / "catalogue").is_dir()
-
-
-def _checkout() -> Path:
-    """The checkout this package was installed from (editable installs)."""
-    return Path(__file__).resolve().parents[2]
-
-
-def project_root() -> Path:
-    """The folder holding seeds/, catalogue/ and geodata/.
-
-    ``CAUCMAP_ROOT`` wins; otherwise the nearest folder at or above the working
-    directory that has seeds/ and catalogue/, so ``caucmap validate`` run inside a
-    project checks that project; else the checkout the package lives in.
-    """
-    env = os.environ.get("CAUCMAP_ROOT")
-    if env:
-        return Path(env)
-    cwd = Path.cwd()
-    return next((d for d in (cwd, *cwd.parents) if _is_project(d)), _checkout())
 
 
 @dataclass
@@ -470,7 +448,7 @@ def load_evidence(root: Path | None = None, *, catalogue: Path | None = None) ->
     ``catalogue`` points at another catalogue folder (e.g. a generated one for
     benchmarks) while sources and gazetteer still come from ``root``.
     """
-    root = (root or project_root()).resolve()
+    root = project_root(root).resolve()
     cat = catalogue or root / "catalogue"
     col = _Collector(root)
     lines: dict[str, tuple[Path, int]] = {}

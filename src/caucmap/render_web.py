@@ -29,6 +29,7 @@ from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
 from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, look_codes, world_layer
 from caucmap.safeio import read_text
+from caucmap.settings import GEODATA_URL, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
 from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, ViewState
 
@@ -37,7 +38,6 @@ MAX_ICONS = 2000  # beyond this many points, compact columns and canvas circles
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 DEFAULT_VIEW = ViewState()
-GEODATA_URL = "/app/static/geodata"
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
 POPUP_COLUMNS = ["id", "tooltip", "title", "date_label", "citations", "references"]
 MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
@@ -492,7 +492,7 @@ def standalone_html(ev: Evidence, view: ViewState) -> str:
         '<div style="position:absolute;top:10px;right:10px;z-index:1000;max-width:340px">'
         + legend_html(parts.layers) + "</div>")
     m.get_root().html.add_child(legend)
-    return inline_assets(m.get_root().render())
+    return inline_assets(m.get_root().render(), vendor_dir(ev.root))
 
 
 def context_html(text: str, span: tuple[int, int] | None) -> str:
