@@ -53,3 +53,14 @@ def test_a_missing_excerpt_is_described_where_it_parts_from_the_source(
 def test_a_long_common_part_is_shortened_with_an_ellipsis(text: str, excerpt: str,
                                                            says: str) -> None:
     assert describe_mismatch(text, excerpt, context=4).startswith(says)
+
+
+@pytest.mark.parametrize(("text", "excerpt", "span"), [
+    ("yes, and yes", "yes", (0, 3)),  # the first occurrence is the one highlighted
+    ("He said  \u201cyes\u201d\n today.", 'said "yes" today', (3, 21)),  # spans the original
+    ("  x", "x", (2, 3)),
+    ("a", "   ", None),  # an empty excerpt is found nowhere
+])
+def test_located_span_is_in_the_original_text(text: str, excerpt: str,
+                                              span: tuple[int, int] | None) -> None:
+    assert locate(text, excerpt) == span
