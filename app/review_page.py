@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from caucmap.categories import CAMEO
+from caucmap.dates import date_label
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.ingest.queue import accept, pending, reject
@@ -32,7 +33,6 @@ from caucmap.ingest.review import (
     match_options,
     place_label,
 )
-from caucmap.layers import date_label
 from caucmap.models import Category, DateBasis, DatePrecision
 from caucmap.render_web import context_html
 

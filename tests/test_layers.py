@@ -42,7 +42,7 @@ def test_worldview_changes_boundary_line_style(ev: Evidence) -> None:
 def test_date_filter_keeps_overlapping_events(ev: Evidence) -> None:
     nov = events_layer(ev, ViewState(start=date(2014, 11, 1), end=date(2014, 11, 30))).frame
     assert len(nov) > 0
-    assert (nov["start"] <= "2014-11-30").all() and (nov["end"] >= "2014-11-01").all()
+    assert (nov["start"] <= date(2014, 11, 30)).all() and (nov["end"] >= date(2014, 11, 1)).all()
     everything = events_layer(ev, ViewState()).frame
     assert len(everything) == len(ev.events)
 

@@ -31,13 +31,12 @@ from catalogue_edits import (
 from streamlit.testing.v1 import AppTest
 
 from caucmap.atomic import TargetExistsError, write_atomic
+from caucmap.dates import date_label, format_date
 from caucmap.evidence import Evidence, default_evidence, load_evidence
 from caucmap.layers import (
     UNCERTAIN_LEGEND,
     build_layers,
-    date_label,
     events_layer,
-    format_date,
     recognitions_of,
     war_layer,
 )
@@ -328,9 +327,9 @@ def test_sources_footer_lists_only_sources_of_drawn_events(ev: Evidence) -> None
     for unmapped in (e for e in ev.events if not e.places):
         view = ViewState(start=unmapped.start, end=unmapped.end)
         drawn = [e for e in ev.events if e.places and e.overlaps(view.start, view.end)]
-        shown = {(ev.sources[c.source].outlet, ev.sources[c.source].published.isoformat())
+        shown = {(ev.sources[c.source].outlet, ev.sources[c.source].published)
                  for e in drawn for c in e.all_citations()}
-        cited = {(ev.sources[c.source].outlet, ev.sources[c.source].published.isoformat())
+        cited = {(ev.sources[c.source].outlet, ev.sources[c.source].published)
                  for c in unmapped.all_citations()}
         if not cited <= shown:
             break

@@ -3,7 +3,7 @@
 Each property is what a reader or contributor relies on whatever they feed in: a clear
 error or a valid result, never an unhandled exception, and nothing written on failure.
 Example counts are bounded (``max_examples``) so the file runs in well under a minute
-on two cores; the counts are listed in ``docs/hostile-input.md``.
+on two cores; the counts are listed in ``docs/mutation.md``.
 """
 
 from __future__ import annotations
@@ -412,7 +412,8 @@ def test_generated_events_survive_geojson_and_csv(data: st.DataObject) -> None:
     assert [f["properties"]["id"] for f in features] == list(frame["id"])
     for feature, row, record in zip(features, frame.itertuples(), generated, strict=True):
         props = feature["properties"]
-        assert (props["title"], props["start"], props["end"]) == (row.title, row.start, row.end)
+        assert (props["title"], props["start"], props["end"]) == (
+            row.title, row.start.isoformat(), row.end.isoformat())
         assert [c["excerpt"] for c in props["citations"]] == [c.excerpt for c in record.citations]
         if record.places:
             place = ev.places[record.places[0].id]
@@ -423,4 +424,4 @@ def test_generated_events_survive_geojson_and_csv(data: st.DataObject) -> None:
     assert [r["event_id"] for r in rows] == list(frame["id"])
     for r, row in zip(rows, frame.itertuples(), strict=True):
         assert _shows(r["title"], row.title) and _shows(r["notes"], row.summary), r
-        assert (r["event_date"], r["end_date"]) == (row.start, row.end)
+        assert (r["event_date"], r["end_date"]) == (row.start.isoformat(), row.end.isoformat())

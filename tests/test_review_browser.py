@@ -119,4 +119,4 @@ def test_add_then_accept_all_on_the_review_page(scratch: Path, context) -> None:
     assert done.returncode == 0 and out.stat().st_size > 0, done.stderr
     view, _ = ViewState.from_query(dict(parse_qsl(MARCH)))
     footer = render(load_evidence(scratch), view).sources
-    assert ("Kavkaz Bulletin", "2015-03-18") in footer, footer
+    assert ("Kavkaz Bulletin", date(2015, 3, 18)) in footer, footer

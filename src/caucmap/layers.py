@@ -25,8 +25,9 @@ import shapely
 from shapely.ops import polylabel
 
 from caucmap import freshness, geodata, search, style
+from caucmap.dates import date_label, format_date
 from caucmap.evidence import Evidence
-from caucmap.models import Citation, Dated, DatePrecision, Event, Evidenced, LayerName, Recognition
+from caucmap.models import Citation, Event, Evidenced, LayerName, Recognition
 from caucmap.naming import Naming, place_name
 from caucmap.viewstate import ViewState, Worldview
 
@@ -89,31 +90,11 @@ def _frame(rows: list[dict], geometry: list, columns: tuple[str, ...] = ()) -> g
     return frame
 
 
-def format_date(day: date, precision: str, *, short: bool = False) -> str:
-    """A date written to its precision: '2014', 'April 2017', '24 November 2014'
-    ('Apr 2017', '24 Nov 2014' with ``short``, for printed maps)."""
-    month = "%b %Y" if short else "%B %Y"
-    if precision == "year":
-        return f"{day.year}"
-    if precision == "month":
-        return day.strftime(month)
-    return f"{day.day} {day.strftime(month)}"
-
-
-def date_label(record: Dated) -> str:
-    """A human date with its precision: '24 November 2014', 'October 2014 (month)'..."""
-    precision = record.date_precision
-    if precision is DatePrecision.RANGE:
-        return f"{format_date(record.start, 'day')} - {format_date(record.end, 'day')} (range)"
-    text = format_date(record.start, precision.value)
-    return text if precision is DatePrecision.DAY else f"{text} ({precision.value} precision)"
-
-
-def _citations(ev: Evidence, record: Evidenced) -> list[dict[str, str]]:
-    def one(c: Citation) -> dict[str, str]:
+def _citations(ev: Evidence, record: Evidenced) -> list[dict[str, object]]:
+    def one(c: Citation) -> dict[str, object]:
         source = ev.sources[c.source]
         return {"source": c.source, "outlet": source.outlet, "excerpt": c.excerpt,
-                "published": source.published.isoformat(),
+                "published": source.published,
                 "published_precision": source.published_precision,
                 "published_label": format_date(source.published, source.published_precision),
                 "address": source.address}
@@ -452,7 +433,7 @@ def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
     return {
         "id": e.id, "title": title, "summary": ev.localise(e.summary, naming),
         "category": e.category.value, "cameo": e.cameo,
-        "start": e.start.isoformat(), "end": e.end.isoformat(),
+        "start": e.start, "end": e.end,
         "date_precision": e.date_precision.value, "date_basis": e.date_basis.value,
         "date_label": date_label(e), "location_precision": loc,
         "place_ids": [p.id for p in e.places], "places": places, "actors": list(e.actors),
@@ -501,7 +482,7 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
         title = ev.localise(w.title, naming)
         rows.append({
             "id": w.id, "title": title, "summary": ev.localise(w.summary, naming),
-            "kind": w.kind, "start": w.start.isoformat(), "end": w.end.isoformat(),
+            "kind": w.kind, "start": w.start, "end": w.end,
             "date_precision": w.date_precision.value, "date_label": date_label(w),
             "location_precision": w.location_precision,
             "citations": _citations(ev, w), "references": _references(w),
@@ -532,7 +513,7 @@ _ALL_DATED = {"events": _all_events, "war2008": _all_war}
 def _day_numbers(kind: str, ev: Evidence, naming: Naming) -> tuple[np.ndarray, np.ndarray]:
     """Start and end as day numbers, once per catalogue: integer, not string, comparisons."""
     frame = _ALL_DATED[kind](ev, naming)
-    return tuple(np.fromiter((date.fromisoformat(d).toordinal() for d in frame[column]),
+    return tuple(np.fromiter((d.toordinal() for d in frame[column]),
                              np.int64, len(frame)) for column in ("start", "end"))
 
 

@@ -81,9 +81,10 @@ from pyproj import Transformer
 from shapely.ops import polylabel
 
 from caucmap import geodata, style
+from caucmap.dates import format_date, short_day, short_span
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
-from caucmap.layers import Layer, LegendEntry, build_layers, format_date
+from caucmap.layers import Layer, LegendEntry, build_layers
 from caucmap.naming import NAMING_LABELS, place_name
 from caucmap.shorten import shorten
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
@@ -499,26 +500,6 @@ def _cluster(points: Sequence[tuple[object, float, float]], marker: float,
     return groups
 
 
-def _short_date(start: str, end: str, precision: str) -> str:
-    """'24 Nov 2014', 'Nov 2014', '2014', '18-19 Apr 2017', '1 Oct - 23 Nov 2014'."""
-    a, b = date.fromisoformat(start), date.fromisoformat(end)
-    if precision == "year":
-        return str(a.year)
-    if precision == "month":
-        return a.strftime("%b %Y")
-    if precision == "range":
-        if (a.year, a.month) == (b.year, b.month):
-            return f"{a.day}-{_day(b)}"
-        if a.year == b.year:
-            return f"{a.day} {a.strftime('%b')} - {_day(b)}"
-        return f"{_day(a)} - {_day(b)}"
-    return _day(a)
-
-
-def _day(day: date) -> str:
-    return format_date(day, "day", short=True)
-
-
 def _arrow(dx: float, dy: float) -> str:
     angle = math.degrees(math.atan2(dy, dx)) % 360
     return "→↗↑↖←↙↓↘"[round(angle / 45) % 8]
@@ -568,7 +549,7 @@ class RenderedMap:
     events: tuple[str, ...]  # ids of the events drawn
     off_map: tuple[str, ...]  # drawn at the frame's edge, outside the extent
     unmapped: tuple[str, ...]  # in the events layer but without a place: not drawn
-    sources: tuple[tuple[str, str], ...]  # (outlet, published ISO date) in footer order
+    sources: tuple[tuple[str, date], ...]  # (outlet, publication date) in footer order
     title: str
     subtitle: str
     query: str  # the view as app URL query parameters
@@ -586,21 +567,20 @@ def _title(view: ViewState, layers: dict[str, Layer]) -> str:
     names = {i: shorten(n, MAX_NAME_CHARS) for i, n in
              zip(layers["regions"].frame["id"], layers["regions"].frame["name"], strict=True)}
     where = f"{names.get('ABK', 'Abkhazia')} and {names.get('SOS', 'South Ossetia')}"
-    span = f"{_day(view.start)} - {_day(view.end)}"
+    span = f"{short_day(view.start)} - {short_day(view.end)}"
     return f"{where}: events {span}" if "events" in layers else f"{where}, {span}"
 
 
-def _sources(ev: Evidence, events: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+def _sources(ev: Evidence, events: gpd.GeoDataFrame) -> list[tuple[str, date, str]]:
     """(outlet, published, shown date) of every source the events cite, by date.
 
     One entry per source; two sources of one outlet on one day read the same and are
     listed once.
     """
-    seen: dict[str, tuple[str, str, str]] = {}
+    seen: dict[str, tuple[str, date, str]] = {}
     for citations in events["citations"]:
         for c in citations or []:
-            shown = format_date(date.fromisoformat(c["published"]), c["published_precision"],
-                                short=True)
+            shown = format_date(c["published"], c["published_precision"], short=True)
             seen.setdefault(c["source"], (c["outlet"], c["published"], shown))
     return sorted(set(seen.values()), key=lambda s: (s[1], s[0].lower()))
 
@@ -721,7 +701,7 @@ class _Renderer:
         self._text(margin, top, title, fontsize=size, fontweight="bold", color=INK, va="top",
                    gid="title")
         top -= _text_size(self.renderer, title, size, "bold")[1] + self.inch(0.02)
-        parts = [f"{_day(view.start)} - {_day(view.end)}",
+        parts = [f"{short_day(view.start)} - {short_day(view.end)}",
                  "Worldview: "
                  + self.ev.localise(WORLDVIEW_LABELS[view.worldview], view.naming),
                  f"Place names: {NAMING_LABELS[view.naming]}"]
@@ -742,7 +722,7 @@ class _Renderer:
         top -= _text_size(self.renderer, subtitle, sub)[1]
         return title, subtitle, top
 
-    def _footer(self, margin: float, sources: list[tuple[str, str, str]],
+    def _footer(self, margin: float, sources: list[tuple[str, date, str]],
                 events: gpd.GeoDataFrame | None, mapped: gpd.GeoDataFrame | None) -> float:
         """Attribution and sources, bottom up; returns the footer's top (figure px)."""
         width = self.fig.bbox.width - 2 * margin
@@ -975,7 +955,7 @@ class _Renderer:
             header = f"{_arrow(*group.direction)} {header} (off map)"
         lines = [header]
         for r in rows[:MAX_GROUP_LINES]:
-            when = _short_date(r["start"], r["end"], r["date_precision"])
+            when = short_span(r["start"], r["end"], r["date_precision"])
             text = _value(r.get("label"), None) or r["title"]
             lines.append(f"{when}  {shorten(str(text), MAX_TITLE_CHARS)}")
         if len(rows) > MAX_GROUP_LINES:

@@ -31,13 +31,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: object) -> object:
-    """JSON-ready values: numpy scalars and arrays become Python, NaN becomes None."""
+    """JSON-ready values: numpy scalars and arrays become Python, dates ISO text, NaN None."""
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, np.ndarray):
         return [_plain(v) for v in value.tolist()]
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
@@ -58,10 +62,11 @@ def to_geojson(layer: Layer) -> str:
     return json.dumps(collection, ensure_ascii=False)
 
 
-def time_precision(start: str, end: str, precision: str) -> int:
+def time_precision(start: date, end: date, precision: str) -> int:
+    """ACLED's time_precision of a dated record (1 day, 2 week, 3 month or vaguer)."""
     if precision == "day":
         return 1
-    span = (date.fromisoformat(end) - date.fromisoformat(start)).days
+    span = (end - start).days
     return 2 if precision == "range" and span < 7 else 3
 
 
@@ -71,8 +76,8 @@ def _events_rows(data: gpd.GeoDataFrame) -> list[dict[str, object]]:
         outlets = dict.fromkeys(c["outlet"] for c in rec.citations)
         rows.append({
             "event_id": rec.id,
-            "event_date": rec.start,
-            "end_date": rec.end,
+            "event_date": rec.start.isoformat(),
+            "end_date": rec.end.isoformat(),
             "time_precision": time_precision(rec.start, rec.end, rec.date_precision),
             "date_precision": rec.date_precision,
             "event_type": rec.category,

@@ -22,8 +22,8 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     """One row per event with the columns the chart reads; end is exclusive (+1 day)."""
     frame = pd.DataFrame({
         "id": events["id"], "title": events["title"], "category": events["category"],
-        "start": pd.to_datetime(events["start"], format=ISO),
-        "end": pd.to_datetime(events["end"], format=ISO) + timedelta(days=1),
+        "start": pd.to_datetime(events["start"]),
+        "end": pd.to_datetime(events["end"]) + timedelta(days=1),
         "date": events["date_label"], "precision": events["date_precision"],
     })
     frame["kind"] = [style.CATEGORY_LABELS[Category(c)] for c in frame["category"]]
@@ -31,7 +31,6 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-ISO = "%Y-%m-%d"
 MAX_MARKS = 3000  # beyond this, events are counted per month instead of drawn one by one
 
 
@@ -43,7 +42,7 @@ def period_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
     The timeline of a large catalogue; returns the counts and the period's name.
     """
-    starts = pd.to_datetime(events["start"], format=ISO).dt
+    starts = pd.to_datetime(events["start"]).dt
 
     def counts_by(code: str) -> pd.DataFrame:
         return (events.assign(period=starts.to_period(code).dt.to_timestamp())
