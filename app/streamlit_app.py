@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+import filters_panel
 import review_page
 import streamlit as st
 from streamlit_folium import st_folium
@@ -23,6 +24,7 @@ from caucmap.layers import date_label, events_layer, war_layer
 from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, place_name
 from caucmap.provenance import DATASETS
+from caucmap.search import resolvers
 from caucmap.settings import project_root
 from caucmap.shorten import shorten
 from caucmap.support import panel_backing
@@ -188,13 +190,15 @@ def sidebar(ev: Evidence) -> ViewState:
     start, end = st.session_state["dates"]
     lat, lon, zoom = st.session_state["extent"]
     chosen = set(st.session_state["layers"])
-    return ViewState(
+    view = ViewState(
         start=start, end=end,
         layers=frozenset(k for k, v in LAYER_LABELS.items() if v in chosen),
         worldview=Worldview(st.session_state["worldview"]),
         naming=Naming(st.session_state["naming"]), event=st.session_state.get("event"),
         world=st.session_state["world"], lat=lat, lon=lon, zoom=zoom,
     )
+    in_window = set(events_layer(ev, view).frame["id"])
+    return view.with_(filters=filters_panel.sidebar(ev, view.naming, in_window))
 
 
 def draw_map(ev: Evidence, view: ViewState) -> None:
@@ -357,7 +361,10 @@ def main() -> None:
         error_page(loaded.problems)
         return
     ev = loaded.evidence
-    init_widgets(*ViewState.from_query(st.query_params.to_dict(), ev.record_ids()))
+    opened, notices = ViewState.from_query(st.query_params.to_dict(), ev.record_ids(),
+                                           resolve=resolvers(ev))
+    init_widgets(opened, notices)
+    filters_panel.init_state(opened.filters)
     view = sidebar(ev)
     if clicked := st.session_state.pop("clicked", None):  # before the URL and downloads
         st.session_state["event"] = render_web.resolve_ref(clicked, events_layer(ev, view))
@@ -374,6 +381,9 @@ def main() -> None:
     elif page == "Review":
         review_page.render(root, ev)
     else:
+        if view.filters.q:
+            shown = set(events_layer(ev, view).frame["id"])
+            filters_panel.search_results(ev, view.filters.q, shown)
         left, right = st.columns([2, 1])
         with left:
             draw_map(ev, view)

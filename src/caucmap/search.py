@@ -127,23 +127,38 @@ def catalogue_index(ev: Evidence) -> _Catalogue:
     return _Catalogue(ev)
 
 
+def _expansions(cat: _Catalogue, word: str) -> list[str]:
+    """The names a query word stands for: itself, and every name of the place or actor it
+    spells ("Sukhum" -> Sokhumi, Sukhum, Sukhumi), last words only (what text repeats)."""
+    hit = cat.names.lookup(word) if len(word) >= 4 else None
+    if not hit:
+        return []
+    kind, ident = hit[0].split(":", 1)
+    known = cat.ev.places.get(ident) if kind == "place" else cat.ev.actors.get(ident)
+    if known is None:
+        return []
+    names = (_place_names(known) if kind == "place"
+             else [known.name, *known.spellings])  # type: ignore[union-attr]
+    return list(dict.fromkeys(w for n in names for w in _WORD.findall(n)[-1:]))
+
+
 def _fts_query(cat: _Catalogue, text: str) -> str | None:
     """The reader's words as an FTS5 query: every word must match (prefix allowed);
     a word that names a known place or actor under another spelling also matches that
     entity's names."""
     terms = []
     for word in _WORD.findall(text):
-        options = [f'"{word}"*']
-        hit = cat.names.lookup(word) if len(word) >= 4 else None
-        if hit:
-            kind, ident = hit[0].split(":", 1)
-            known = (cat.ev.places.get(ident) if kind == "place" else cat.ev.actors.get(ident))
-            if known is not None:
-                names = (_place_names(known) if kind == "place"
-                         else [known.name, *known.spellings])  # type: ignore[union-attr]
-                options += [f'names:"{w}"' for n in names for w in _WORD.findall(n)[-1:]]
+        options = [f'"{word}"*', *(f'names:"{w}"' for w in _expansions(cat, word))]
         terms.append("(" + " OR ".join(dict.fromkeys(options)) + ")")
     return " AND ".join(terms) or None
+
+
+def _mark_names(text: str, words: list[str]) -> str:
+    """Mark whole-word occurrences of ``words`` (a match found through a name's spelling)."""
+    if not words:
+        return text
+    rx = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    return rx.sub(lambda m: MARK_START + m.group(0) + MARK_END, text)
 
 
 def _marked(text: str) -> tuple[tuple[str, bool], ...]:
@@ -162,25 +177,36 @@ def _passage(field: str, text: str) -> tuple[tuple[str, bool], ...]:
     return _marked(text)
 
 
-def search(ev: Evidence, text: str, *, limit: int = MAX_HITS) -> list[Hit]:
+def search(ev: Evidence, text: str, *, limit: int = MAX_HITS,
+           within: set[str] | None = None) -> list[Hit]:
     """Events whose title, summary, excerpts or place and actor names match ``text``,
-    best first, each with the passage that matched (an excerpt where one did)."""
+    best first (only those in ``within`` when given), each with the passage that matched
+    (an excerpt where one did). Only the hits returned are highlighted."""
     cat = catalogue_index(ev)
     query = _fts_query(cat, text)
     if query is None:
         return []
+    ranked = cat.db.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank",
+                            (query,)).fetchall()
+    chosen = [i for (i,) in ranked if within is None or i in within][:limit]
+    if not chosen:
+        return []
     marks = ", ".join(f"highlight(docs, {i}, ?, ?)" for i in range(1, 4))
+    places = ",".join("?" * len(chosen))
     rows = cat.db.execute(
-        f"SELECT id, {marks}, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?",
-        (*(MARK_START, MARK_END) * 3, query, limit)).fetchall()
+        f"SELECT id, {marks} FROM docs WHERE docs MATCH ? AND id IN ({places})",
+        (*(MARK_START, MARK_END) * 3, query, *chosen)).fetchall()
+    order = {event_id: n for n, event_id in enumerate(chosen)}
+    spelled = [w for word in _WORD.findall(text) for w in _expansions(cat, word)]
     hits = []
-    for event_id, *bodies, rank in rows:
+    for event_id, *found in sorted(rows, key=lambda r: order[r[0]]):
+        bodies = [b if MARK_START in b else _mark_names(b, spelled) for b in found]
         marked = [f for f, body in zip(("excerpts", "title", "summary"),
                                        (bodies[2], bodies[0], bodies[1]), strict=True)
                   if MARK_START in body]
         field = marked[0] if marked else "title"
         body = dict(zip(FIELDS, bodies, strict=True))[field]
-        hits.append(Hit(event_id, field, _passage(field, body), rank))
+        hits.append(Hit(event_id, field, _passage(field, body), float(order[event_id])))
     return hits
 
 
