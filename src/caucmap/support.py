@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from caucmap.categories import CATEGORY_WORDS, WAR_KIND_WORDS, words_in
 from caucmap.errors import Problem
 from caucmap.freshness import check_months
-from caucmap.ingest.dates import find_dates
+from caucmap.ingest.dates import find_dates, month_bounds
 from caucmap.models import (
     CHECKABLE,
     Actor,
@@ -101,8 +101,7 @@ def _span(day: date, precision: str) -> Span:
     if precision == "year":
         return date(day.year, 1, 1), date(day.year, 12, 31)
     if precision == "month":
-        nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        return day.replace(day=1), date.fromordinal(nxt.toordinal() - 1)
+        return month_bounds(day.year, day.month)
     return day, day
 
 
@@ -158,7 +157,7 @@ def _name_pattern(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def place_mention(text: str, names: tuple[str, ...], shadows: tuple[str, ...] = ()
-              ) -> str | None:
+                  ) -> str | None:
     """The words of ``text`` that name one of ``names`` (exactly or transliterated), or None.
 
     ``shadows`` are longer names of other places that contain one of ``names``
