@@ -75,15 +75,22 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
         "peacekeepers", "peacekeeping", "border guards", "military", "stationed",
         "garrison", "contingent",
     ),
+    Category.DETENTION: (
+        "detained", "detain", "detains", "detaining", "detention", "detentions",
+        "arrested", "arrest", "arrests", "kidnapped", "abducted", "abduction", "released",
+        "freed", "detainee", "detainees",
+    ),
 }
 
 # CAMEO: 057 sign formal agreement; 054 grant diplomatic recognition; 042 make a
 # visit; 040 consult; 010 make statement; 014 consider policy option (announce
-# plans); 141 demonstrate or rally; 161 reduce or break diplomatic relations; 190 use
-# conventional military force; 15 exhibit military posture. Ratification and
+# plans); 141 demonstrate or rally; 173 arrest, detain; 161 reduce or break
+# diplomatic relations; 190 use conventional military force; 15 exhibit military
+# posture. Ratification and
 # legislative acts have no own code: 057 and 014 are the nearest.
 CAMEO: dict[Category, str] = {
     Category.TREATY_SIGNING: "057",
+    Category.DETENTION: "173",
     Category.RATIFICATION: "057",
     Category.RECOGNITION: "054",
     Category.DIPLOMATIC_VISIT: "042",

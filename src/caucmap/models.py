@@ -77,6 +77,7 @@ class Category(StrEnum):
     DIPLOMATIC_RUPTURE = "diplomatic_rupture"
     ARMED_CONFLICT = "armed_conflict"
     MILITARY_DEPLOYMENT = "military_deployment"
+    DETENTION = "detention"  # detentions and releases along the boundary lines
 
 
 class LayerName(StrEnum):

@@ -36,6 +36,7 @@ SYMBOLS: dict[str, Symbol] = {
         Symbol("plus", "P", "7,2 13,2 13,7 18,7 18,13 13,13 13,18 7,18 7,13 2,13 2,7 7,7"),
         Symbol("triangle_right", ">", "3,2 18,10 3,18"),
         Symbol("triangle_left", "<", "17,2 2,10 17,18"),
+        Symbol("octagon", "8", "7,2 13,2 18,7 18,13 13,18 7,18 2,13 2,7"),
     )
 }
 
@@ -53,6 +54,7 @@ CATEGORY_STYLE: dict[Category, tuple[str, str]] = {
     Category.DIPLOMATIC_RUPTURE: ("hexagon", "#d6604d"),
     Category.ARMED_CONFLICT: ("cross", "#67001f"),
     Category.MILITARY_DEPLOYMENT: ("plus", "#35978f"),
+    Category.DETENTION: ("octagon", "#01665e"),
 }
 
 CATEGORY_LABELS: dict[Category, str] = {c: c.value.replace("_", " ").capitalize() for c in Category}

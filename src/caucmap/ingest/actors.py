@@ -92,7 +92,7 @@ _QUALIFIER = re.compile(r"\b(Georgian|Russian|Abkhaz|Abkhazian|Ossetian|American
                         r"[A-Z][a-z]+['\u2019]s)\s+$")
 # "Russian troops", "Georgian forces": the state acting through its forces or government
 _STATE_BY_ADJECTIVE = re.compile(
-    r"\b(?P<adj>[A-Z][a-z]+(?:ian|an|i))\s+(?:troops|forces|soldiers|military|army|"
+    r"\b(?P<adj>[A-Z][a-z]+(?:ian|an|i))\s+(?:[a-z]+ing\s+)?(?:troops|forces|soldiers|military|army|"
     r"border\s+guards|servicemen|columns|units|tanks|aircraft|jets|government|authorities)\b")
 _INSTITUTION = re.compile(
     r"\b(?P<name>(?:[A-Z][\w.'\u2019-]*\s+){1,4}(?:Ministry|Parliament|Government|Council|"

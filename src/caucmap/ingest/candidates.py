@@ -41,6 +41,7 @@ WEAK_WORDS = frozenset({
     "peacekeepers", "peacekeeping", "border guards", "stationed", "contingent",
     "garrison", "legislation", "legislative", "attack", "offensive", "clashes",
     "hostilities", "ceasefire", "press service", "announcement", "ratification",
+    "detention", "detentions", "detainee", "detainees", "arrests", "abduction",
     "consultations", "arrival", "demonstration", "demonstrators", "protesters",
 })
 # "will", "expected": a plan, but what is planned (a visit, a signing) says more
@@ -49,7 +50,7 @@ FUTURE_WORDS = frozenset({"will", "expected", "plans", "planned", "intends"})
 # specific act before the way it was reported ("signed ..., the ministry said").
 PRIORITY = [
     Category.RECOGNITION, Category.RATIFICATION, Category.TREATY_SIGNING,
-    Category.DIPLOMATIC_RUPTURE, Category.PROTEST, Category.ARMED_CONFLICT,
+    Category.DIPLOMATIC_RUPTURE, Category.PROTEST, Category.DETENTION, Category.ARMED_CONFLICT,
     Category.MILITARY_DEPLOYMENT, Category.DIPLOMATIC_VISIT, Category.DIPLOMATIC_MEETING,
     Category.LEGISLATIVE, Category.ANNOUNCEMENT, Category.STATEMENT,
 ]
@@ -194,10 +195,14 @@ class Extractor:
         if found is None:
             return None
         category, anchor = found
-        dates = find_dates(text, article.published, outlet=article.outlet)
-        places = self.places.find(text)
-        actors = [a for a in self.actors.find(text) if a.id in self.states
-                  or not any(p.span[0] <= a.span[0] < p.span[1] for p in places)]
+        # the dateline dates and places the article, not the act its sentence reports
+        skip = len(article.dateline) if article.dateline and text.startswith(
+            article.dateline) else 0
+        dates = [d for d in find_dates(text, article.published, outlet=article.outlet)
+                 if d.span[0] >= skip]
+        places = [p for p in self.places.find(text) if p.span[0] >= skip]
+        actors = [a for a in self.actors.find(text) if a.span[0] >= skip and (
+            a.id in self.states or not any(p.span[0] <= a.span[0] < p.span[1] for p in places))]
         named = [a for a in actors if a.id or a.name]
         for a in named:  # remember new people: later copy names them by surname alone
             if not a.id:
@@ -225,12 +230,17 @@ class Extractor:
         place_dicts = [p.as_dict() for p in _most_specific(places)]
         if place_dicts:
             supports.append("place")
-        elif article.dateline_place:
+        town_named = any(p.precision.value == "exact" for p in places)
+        if not town_named and article.dateline_place and (skip or not place_dicts
+                                                          or SPEECH.search(text)):
+            # wire copy: the dateline's city is where it happened or was said, unless
+            # the sentence names a town of its own
             place = self.places.place(article.dateline_place)
-            if place is not None:
-                place_dicts = [{"id": place.id, "text": "", "lon": place.lon,
-                                "lat": place.lat, "kind": place.kind, "precision": "exact",
-                                "inherited": "dateline", "excerpt": article.dateline}]
+            if place is not None and place.id not in {p.get("id") for p in place_dicts}:
+                place_dicts.insert(0, {
+                    "id": place.id, "text": "", "lon": place.lon, "lat": place.lat,
+                    "kind": place.kind, "precision": "exact", "inherited": "dateline",
+                    "excerpt": article.dateline})
         if named:
             supports.append("actors")
         return Candidate(
