@@ -32,6 +32,7 @@ from caucmap.viewstate import Filters
 REGIONS = {"abkhazia": "ABK", "south-ossetia": "SOS"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_HITS = 200
+RANK_AT_MOST = 5000  # hits ranked by relevance; a broader query lists in catalogue order
 MARK_START, MARK_END = "\x02", "\x03"  # FTS5 highlight markers: never in catalogue text
 EXCERPT_BREAK = "\n\x1e\n"  # between an event's excerpts in its row; never in a quote
 FIELDS = ("title", "summary", "excerpts")
@@ -181,14 +182,17 @@ def search(ev: Evidence, text: str, *, limit: int = MAX_HITS,
            within: set[str] | None = None) -> list[Hit]:
     """Events whose title, summary, excerpts or place and actor names match ``text``,
     best first (only those in ``within`` when given), each with the passage that matched
-    (an excerpt where one did). Only the hits returned are highlighted."""
+    (an excerpt where one did). Only the hits returned are highlighted; a query matching
+    more than ``RANK_AT_MOST`` events lists them in catalogue order."""
     cat = catalogue_index(ev)
     query = _fts_query(cat, text)
     if query is None:
         return []
-    ranked = cat.db.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank",
-                            (query,)).fetchall()
-    chosen = [i for (i,) in ranked if within is None or i in within][:limit]
+    found = [i for (i,) in cat.db.execute("SELECT id FROM docs WHERE docs MATCH ?", (query,))]
+    if len(found) <= RANK_AT_MOST:  # best first; past this, ranking costs more than it tells
+        found = [i for (i,) in cat.db.execute(
+            "SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank", (query,))]
+    chosen = [i for i in found if within is None or i in within][:limit]
     if not chosen:
         return []
     marks = ", ".join(f"highlight(docs, {i}, ?, ?)" for i in range(1, 4))
