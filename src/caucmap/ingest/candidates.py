@@ -70,6 +70,11 @@ _BACKGROUND = re.compile(r"\b(?:has\s+a\s+population|is\s+home\s+to|is\s+located
                          r"is\s+a\s+(?:small|breakaway|mountainous))\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?\w+(?:ed|en|wn|t)\b", re.IGNORECASE)
 MIN_WORDS = 6
+_ACTS_AS_GOVERNMENT = re.compile(
+    r"['\u2019]s\b|\s+(?:would|will|has|had|have|is|was|says|said|insists?|insisted|wants?|"
+    r"wanted|accuses?|accused|denies|denied|warns?|warned|rejects?|rejected|considers?|"
+    r"considered|claims?|claimed|believes?|hopes?|fears?|regards?|calls?|called|sees?|saw|"
+    r"refuses?|refused|recognises?|recognised|recognizes?|recognized)\b")
 # acts reported without a date are, in news copy, acts of the day it appears
 NEWS_OF_THE_DAY = frozenset({Category.STATEMENT, Category.ANNOUNCEMENT, Category.PROTEST})
 
@@ -200,7 +205,8 @@ class Extractor:
             article.dateline) else 0
         dates = [d for d in find_dates(text, article.published, outlet=article.outlet)
                  if d.span[0] >= skip]
-        places = [p for p in self.places.find(text) if p.span[0] >= skip]
+        places = [p for p in self.places.find(text)
+                  if p.span[0] >= skip and not _metonym(text, p)]
         actors = [a for a in self.actors.find(text) if a.span[0] >= skip and (
             a.id in self.states or not any(p.span[0] <= a.span[0] < p.span[1] for p in places))]
         named = [a for a in actors if a.id or a.name]
@@ -289,6 +295,11 @@ def _by_surname(text: str, people: dict[str, str], named: list[ActorHit]) -> lis
             hits.append(ActorHit(surname, m.span(), name=full, role="named earlier"))
             have.add(full)
     return hits
+
+
+def _metonym(text: str, place: PlaceHit) -> bool:
+    """A capital standing for its government ("Moscow would...", "Tbilisi's response")."""
+    return place.kind == "capital" and _ACTS_AS_GOVERNMENT.match(text, place.span[1]) is not None
 
 
 def _publication_span(article: Article) -> tuple[date, date, str]:

@@ -79,7 +79,9 @@ _FUTURE = re.compile(
 _PAST = re.compile(r"\b(?:said|told|was|were|had|did|\w{3,}ed|met|took|went|came|made|signed"
                    r"|held|left|began|gave|saw|spoke|won|lost|fought|sent|set|put|led|"
                    r"wrote|read|became|brought|flew|drove|rejected)\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[,;:“”\"()]|\bthat\b|\bwhich\b|\bwhile\b|\band\b|\bbut\b")
+_CLAUSE_BREAK = re.compile(r"[,;:“”\"()]|\bthat\b|\bwhich\b|\bwhile\b|\bbut\b")
+# a headline's "Putin to visit Sukhum on Monday": the infinitive of a plan
+_INFINITIVE = re.compile(r"\bto\s+[a-z]+\b")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ def tense_of(sentence: str, start: int, end: int) -> str:
         return "future"
     if _PAST.search(clause):
         return "past"
+    if _INFINITIVE.search(clause):
+        return "future"
     after = sentence[end:]
     stop = _CLAUSE_BREAK.search(after[1:]) if after else None
     tail = after[: stop.start() + 1] if stop else after

@@ -72,7 +72,7 @@ def _wrapped(text: str, block_start: int, brk: re.Match[str]) -> bool:
     """A single line break inside a paragraph of hard-wrapped text (not after a stop)."""
     if "\n" in brk.group(0).strip(" \t") and brk.group(0).count("\n") > 1:
         return False
-    line_start = text.rfind("\n", block_start, brk.start()) + 1
+    line_start = max(block_start, text.rfind("\n", block_start, brk.start()) + 1)
     line = text[line_start:brk.start()].rstrip()
     return len(line) >= HEADING and not line.endswith(tuple(".!?:" + CLOSERS))
 
