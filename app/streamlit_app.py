@@ -17,10 +17,11 @@ from streamlit_folium import st_folium
 
 from caucmap import render_web
 from caucmap.assets import localise_assets
+from caucmap.dates import date_label
 from caucmap.errors import Problem
 from caucmap.evidence import Evidence
-from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
-from caucmap.layers import date_label, events_layer, war_layer
+from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, data_downloads, export_bytes
+from caucmap.layers import events_layer, war_layer
 from caucmap.models import Event, LayerName
 from caucmap.naming import NAMING_LABELS, Naming, place_name
 from caucmap.provenance import DATASETS
@@ -28,7 +29,6 @@ from caucmap.search import resolvers
 from caucmap.settings import project_root
 from caucmap.shorten import shorten
 from caucmap.support import panel_backing
-from caucmap.tables import to_csv, to_geojson
 from caucmap.textmatch import locate
 from caucmap.timeline import timeline_chart
 from caucmap.viewstate import (
@@ -339,13 +339,13 @@ def sources_page(ev: Evidence, naming: Naming) -> None:
 
 
 def downloads(ev: Evidence, view: ViewState) -> None:
-    layer = events_layer(ev, view)
-    cols = st.columns(6)
+    """Every layer of the view as data (one picker), and the map in every export format."""
+    data = {d.label: d for d in data_downloads(ev, view)}
+    cols = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="bottom")
+    chosen = data[cols[0].selectbox("Layer data", list(data), key="data_download")]
     # every download is built on click, not on each rerun
-    cols[0].download_button("Events GeoJSON", lambda: to_geojson(layer), "caucmap-events.geojson",
-                            mime="application/geo+json", on_click="ignore")
-    cols[1].download_button("Events CSV", lambda: to_csv(layer), "caucmap-events.csv",
-                            mime="text/csv", on_click="ignore")
+    cols[1].download_button("Download", chosen.build, chosen.file_name, mime=chosen.mime,
+                            on_click="ignore", key="data_download_button")
     for col, fmt in zip(cols[2:], EXPORT_FORMATS, strict=True):
         col.download_button(f"Map {fmt.upper()}", lambda fmt=fmt: export_bytes(ev, view, fmt),
                             f"caucmap-map.{fmt}", mime=MEDIA_TYPES[fmt], on_click="ignore",

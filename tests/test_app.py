@@ -157,7 +157,9 @@ def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
 def test_world_view_shades_recognising_states_as_of_the_end_date() -> None:
     def world_styles(params: dict[str, str]) -> str:
         at = run_app({"world": "1", **params})
-        script = js_text(map_args(at)["script"])
+        args = map_args(at)
+        assert "/app/static/geodata/world.geojson" not in args["script"]  # dated: a group
+        script = js_text(args["feature_group"])  # swapped on a slider move, no remount
         assert "/app/static/geodata/world.geojson" in script
         assert not any("cm-event-count" in m.value for m in at.markdown)
         return script

@@ -116,22 +116,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_layer(args: argparse.Namespace) -> int:
-    from caucmap import layers, tables
+    from caucmap import tables
+    from caucmap.layers import REGISTRY
 
+    spec = REGISTRY.get(args.name)
+    if spec is None:
+        raise UsageError(f"unknown layer {args.name!r}; one of {', '.join(REGISTRY)}")
     ev = load_evidence(args.root)
     view = _view_from(args, ev, ViewState(start=EARLIEST, end=today()))
-    build = {
-        "regions": lambda: layers.regions_layer(ev, view.worldview, view.naming),
-        "borders": lambda: layers.borders_layer(ev, view.worldview, view.naming),
-        "recognition": lambda: layers.world_layer(ev, args.at or view.end, view.naming),
-        "war2008": lambda: layers.war_layer(ev, view),
-        "events": lambda: layers.events_layer(ev, view),
-    }
-    layer = build[args.name]()
+    if args.at:  # a layer of states (recognition) shows the range's last day
+        view = view.with_(end=args.at)
+    layer = spec.data(ev, view)
     text = tables.to_csv(layer) if args.format == "csv" else tables.to_geojson(layer)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    _warn_stale(ev.root, args.at or view.end if args.name == "recognition" else view.end,
-                [args.name])
+    _warn_stale(ev.root, view.end, [args.name])
     return 0
 
 
@@ -255,10 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("validate", help="verify sources, catalogue, gazetteer; print counts")
 
     layer = sub.add_parser("layer", help="print one layer as GeoJSON or CSV")
-    layer.add_argument("name", choices=LAYER_NAMES)
+    layer.add_argument("name", metavar="NAME",
+                       help="a layer, e.g. events or recognition (an unknown name lists them)")
     _view_options(layer)
     layer.add_argument("--at", type=_iso_date,
-                       help="recognition as of this day (default: --to, else today)")
+                       help="as of this day: the range's last day, the day recognitions are "
+                            "counted on (default: --to, else today)")
     layer.add_argument("--format", choices=["geojson", "csv"], default="geojson")
 
     build = sub.add_parser("build-geodata", help="rebuild geodata/ from the raw inputs")

@@ -14,13 +14,17 @@ sizes, extent and style conventions); HTML is the standalone web map of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
 from caucmap.atomic import check_target, write_atomic
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
+from caucmap.layers import Layer, LayerSpec, build_layers
 from caucmap.render_static import FORMATS, Format, parse_size, render_bytes
+from caucmap.tables import to_csv, to_geojson
 from caucmap.viewstate import ViewState
 
 ExportFormat = Literal["png", "svg", "pdf", "html"]
@@ -76,3 +80,30 @@ def export_view(ev: Evidence, view: ViewState, out: Path, *, size: str = "A4", d
     check_target(out, overwrite=overwrite)  # folder, permission, existing file: race-free later
     return write_atomic(out, export_bytes(ev, view, fmt, size=size, dpi=dpi),
                         overwrite=overwrite)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One data download: a button's label, the file's name and type, and how to make it."""
+
+    label: str
+    file_name: str
+    mime: str
+    build: Callable[[], str]  # called on click: nothing is built on a rerun
+
+
+def data_downloads(ev: Evidence, view: ViewState) -> list[Download]:
+    """Every layer of the view as GeoJSON and as CSV, topmost first (the events, usually).
+
+    What a layer gives is its spec's data (the recognition layer: one row per country).
+    """
+    out = []
+    for name, layer in reversed(build_layers(ev, view).items()):
+        def data(spec: LayerSpec = layer.spec) -> Layer:
+            return spec.data(ev, view)
+
+        out += [Download(f"{layer.title} GeoJSON", f"caucmap-{name}.geojson",
+                         "application/geo+json", lambda data=data: to_geojson(data())),
+                Download(f"{layer.title} CSV", f"caucmap-{name}.csv", "text/csv",
+                         lambda data=data: to_csv(data()))]
+    return out

@@ -124,3 +124,37 @@ def zone_beyond(root: Path, region_id: str, depth_km: float) -> shapely.Geometry
     region, core = series.to_crs(METRIC_CRS)
     strip = shapely.intersection(shapely.buffer(region, depth_km * 1000), core)
     return gpd.GeoSeries([strip], crs=METRIC_CRS).to_crs(4326).iloc[0]
+
+
+def world_polygons(root: Path) -> gpd.GeoDataFrame:
+    """The world's countries drawn as areas (not the island states drawn as points), cut
+    at +-85 degrees where Web Mercator ends: for locator insets and a low-zoom base."""
+    import geopandas as gpd
+    import shapely
+
+    world = read_layer(root, "world")
+    world = world[world.geom_type.isin(["Polygon", "MultiPolygon"])]
+    clipped = shapely.clip_by_rect(world.geometry.values, -180, -85, 180, 85)
+    return gpd.GeoDataFrame({"iso_n3": world["iso_n3"].values}, geometry=clipped,
+                            crs="EPSG:4326")
+
+
+def world_beyond_regions(root: Path) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
+    """Countries outside the regions file's box, and that box (EPSG:4326).
+
+    The regional layers stop at their box; a map reaching past it goes on with these.
+    Rows carry the region id where a country is in both (e.g. RUS), so the part of
+    Russia beyond the box can be filled as Russia is.
+    """
+    import geopandas as gpd
+    import shapely
+
+    regions = read_layer(root, "regions")
+    box = shapely.box(*regions.total_bounds)
+    ids = dict(zip(regions["name"], regions["id"], strict=True))
+    world = read_layer(root, "world")
+    world = world[world.geom_type != "Point"]
+    outside = shapely.difference(
+        shapely.clip_by_rect(world.geometry.values, -180, -85, 180, 85), box)
+    return (gpd.GeoDataFrame({"id": [ids.get(n) for n in world["name"]]}, geometry=outside,
+                             crs="EPSG:4326"), box)

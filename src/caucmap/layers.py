@@ -5,6 +5,11 @@ One layer model feeds three outputs: folium (:mod:`caucmap.render_web`), matplot
 
     >>> layers = build_layers(default_evidence(), ViewState())
     >>> layers["events"].frame[["id", "start", "date_precision"]]
+    >>> layers["events"].spec.dated               # its role: see LayerSpec, REGISTRY
+
+``build_layers`` is the one place that decides what a view holds (the world view
+included); renderers, the CLI and downloads iterate it and read each layer's
+:class:`LayerSpec`, never its name. A new layer is a builder plus one ``register`` line.
 
 Style lives in columns (``color``, ``fill``, ``marker``...; see ``STYLE_COLUMNS``),
 tooltips are plain text: renderers escape them.
@@ -66,6 +71,11 @@ class Layer:
     geometry_file: str | None = None
     key: str = "id"
 
+    @property
+    def spec(self) -> LayerSpec:
+        """Its entry in the registry: role, order, legend group (see :class:`LayerSpec`)."""
+        return REGISTRY[self.name]
+
     def data(self) -> gpd.GeoDataFrame:
         """The features without style columns: what downloads and the CLI give out."""
         return self.frame.drop(columns=[c for c in STYLE_COLUMNS if c in self.frame.columns])
@@ -77,8 +87,10 @@ def look_codes(frame: pd.DataFrame) -> np.ndarray:
     return pd.MultiIndex.from_frame(looks).factorize()[0]
 
 
-def _frame(rows: list[dict], geometry: list, columns: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    """Rows as a layer frame; with no rows, ``columns`` keep an empty layer drawable."""
+def styled_frame(rows: list[dict], geometry: list, columns: tuple[str, ...] = ()
+                 ) -> gpd.GeoDataFrame:
+    """Rows as a layer frame, every style column present (what a builder returns);
+    with no rows, ``columns`` keep an empty layer drawable."""
     table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(columns))
     frame = gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
     for column in STYLE_COLUMNS:
@@ -172,7 +184,7 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         legend.append(LegendEntry("Breakaway regions of Georgia", "fill", style.LINE_INTERNATIONAL,
                                   style.REGION_FILL["ABK"]))
     legend.append(LegendEntry("Russia", "fill", style.LINE_INTERNATIONAL, style.REGION_FILL["RUS"]))
-    return Layer("regions", "Countries and regions", _frame(rows, geoms), tuple(legend),
+    return Layer("regions", "Countries and regions", styled_frame(rows, geoms), tuple(legend),
                  NE_ATTRIBUTION, geometry_file="regions")
 
 
@@ -219,8 +231,8 @@ def borders_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         legend.append(LegendEntry(
             f"Boundary line of a breakaway region ({abl_term(worldview, naming)})", "line",
             style.LINE_ABL, dash=style.DASH_ABL))
-    return Layer("borders", "Contested borders", _frame(rows, list(raw.geometry)), tuple(legend),
-                 NE_ATTRIBUTION, geometry_file="borders")
+    return Layer("borders", "Contested borders", styled_frame(rows, list(raw.geometry)),
+                 tuple(legend), NE_ATTRIBUTION, geometry_file="borders")
 
 
 def recognitions_of(ev: Evidence, entity: str, at: date) -> list[Recognition]:
@@ -322,7 +334,7 @@ def _recognition_layer(ev: Evidence, naming: Naming, at: date) -> Layer:
                            style.LINE_INTERNATIONAL, r["fill"], dash=style.DASH_ABL)
                for r in rows if r["disputed"]]
     note = freshness_note(ev, at)
-    return Layer("recognition", f"Recognition as of {at.isoformat()}", _frame(rows, geoms),
+    return Layer("recognition", f"Recognition as of {at.isoformat()}", styled_frame(rows, geoms),
                  (*legend, *([note] if note else [])),
                  "Recognitions: caucmap catalogue (cited / referenced)",
                  geometry_file="regions")
@@ -385,7 +397,7 @@ def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Laye
     note = freshness_note(ev, at)
     legend = (*legend, *([note] if note else []))
     return Layer("world", f"Recognising states as of {at.isoformat()}",
-                 _frame(rows, list(raw.geometry)), legend, NE_ATTRIBUTION,
+                 styled_frame(rows, list(raw.geometry)), legend, NE_ATTRIBUTION,
                  geometry_file="world", key="name")
 
 
@@ -413,7 +425,7 @@ def _all_events(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
         rows.append(_event_row(ev, e, naming))
         first = ev.places.get(e.places[0].id) if e.places else None
         geoms.append(shapely.Point(first.lon, first.lat) if first else None)
-    return _frame(rows, geoms, EVENT_COLUMNS)
+    return styled_frame(rows, geoms, EVENT_COLUMNS)
 
 
 def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
@@ -493,7 +505,7 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
             "tooltip": f"{title}\n{date_label(w)}\n{w.kind.replace('_', ' ')}",
         })
         geoms.append(geom)
-    return _frame(rows, geoms, WAR_COLUMNS)
+    return styled_frame(rows, geoms, WAR_COLUMNS)
 
 
 def war_layer(ev: Evidence, view: ViewState) -> Layer:
@@ -527,15 +539,90 @@ def _between(kind: str, ev: Evidence, naming: Naming, start: date, end: date
     return _ALL_DATED[kind](ev, naming).loc[mask]
 
 
+Role = Literal["base", "overlay"]
+GeometryKind = Literal["area", "line", "point", "mixed"]
+Builder = Callable[[Evidence, ViewState], Layer]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What a layer is to every output, so that none of them needs to know it by name."""
+
+    name: str
+    build: Builder
+    role: Role  # base: painted first, onto the paper (the regions, or the world); else overlay
+    z: int  # stacking order, bottom up; also the web map pane's z-index
+    dated: bool  # changes with the date window: the web map swaps it, the base map keeps the rest
+    geometry: GeometryKind
+    legend_group: str  # layers of one group share a legend block
+    toggle: LayerName | None = None  # the view's switch for it; None: always drawn
+    world: bool = False  # part of the world view instead of the regional map
+    records: bool = False  # its features are catalogue records with an evidence card
+    labels: bool = False  # printed maps label its points (clustered, pinned to the frame's edge)
+    table: Builder | None = None  # its data for the CLI and downloads, when not its features
+    csv: Literal["acled", "properties"] = "properties"
+
+    def in_view(self, view: ViewState) -> bool:
+        return self.world == view.world and (self.toggle is None or view.shows(self.toggle))
+
+    def data(self, ev: Evidence, view: ViewState) -> Layer:
+        """What the CLI prints and a download holds for this layer."""
+        return (self.table or self.build)(ev, view)
+
+
+REGISTRY: dict[str, LayerSpec] = {}
+
+
+def register(spec: LayerSpec) -> LayerSpec:
+    """Add a layer to every output: web map, printed map, ``caucmap layer``, downloads."""
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+def _world_table(ev: Evidence, view: ViewState) -> Layer:
+    return world_layer(ev, view.end, view.naming)
+
+
+register(LayerSpec("regions", lambda ev, v: regions_layer(ev, v.worldview, v.naming),
+                   "base", 350, dated=False, geometry="area", legend_group="regions"))
+register(LayerSpec("recognition", recognition_layer, "overlay", 360, dated=True,
+                   geometry="area", legend_group="recognition", toggle=LayerName.RECOGNITION,
+                   table=_world_table))  # as data: one row per country, as of the view's end
+register(LayerSpec("borders", lambda ev, v: borders_layer(ev, v.worldview, v.naming),
+                   "overlay", 420, dated=False, geometry="line", legend_group="borders",
+                   toggle=LayerName.BORDERS))
+register(LayerSpec("war2008", war_layer, "overlay", 430, dated=True, geometry="mixed",
+                   legend_group="war2008", toggle=LayerName.WAR2008, records=True))
+register(LayerSpec("events", events_layer, "overlay", 450, dated=True, geometry="point",
+                   legend_group="events", toggle=LayerName.EVENTS, records=True, labels=True,
+                   csv="acled"))
+register(LayerSpec("world", _world_table, "base", 350, dated=True, geometry="area",
+                   legend_group="world", world=True))
+
+
 def build_layers(ev: Evidence, view: ViewState) -> dict[str, Layer]:
-    """The layers a view shows, bottom to top. Regions are always drawn."""
-    layers = {"regions": regions_layer(ev, view.worldview, view.naming)}
-    if view.shows(LayerName.RECOGNITION):
-        layers["recognition"] = recognition_layer(ev, view)
-    if view.shows(LayerName.BORDERS):
-        layers["borders"] = borders_layer(ev, view.worldview, view.naming)
-    if view.shows(LayerName.WAR2008):
-        layers["war2008"] = war_layer(ev, view)
-    if view.shows(LayerName.EVENTS):
-        layers["events"] = events_layer(ev, view)
-    return layers
+    """The layers a view holds, bottom to top: the one place that decides it."""
+    specs = sorted((s for s in REGISTRY.values() if s.in_view(view)), key=lambda s: s.z)
+    return {s.name: s.build(ev, view) for s in specs}
+
+
+@dataclass(frozen=True)
+class LegendBlock:
+    """One legend heading and its rows, each with the layer that draws it."""
+
+    group: str
+    title: str
+    rows: tuple[tuple[Layer, LegendEntry], ...]
+
+
+def legend_blocks(layers: Mapping[str, Layer]) -> list[LegendBlock]:
+    """The layers' legends by legend group, in drawing order; titled by a group's first layer."""
+    blocks: dict[str, LegendBlock] = {}
+    for layer in layers.values():
+        rows = tuple((layer, entry) for entry in layer.legend)
+        group = layer.spec.legend_group
+        if group in blocks:
+            rows = blocks[group].rows + rows
+        blocks[group] = LegendBlock(group, blocks[group].title if group in blocks
+                                    else layer.title, rows)
+    return [b for b in blocks.values() if b.rows]

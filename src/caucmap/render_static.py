@@ -84,7 +84,7 @@ from caucmap import geodata, style
 from caucmap.dates import format_date, short_day, short_span
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
-from caucmap.layers import Layer, LegendEntry, build_layers
+from caucmap.layers import Layer, LegendEntry, build_layers, legend_blocks
 from caucmap.naming import NAMING_LABELS, place_name
 from caucmap.shorten import shorten
 from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
@@ -563,12 +563,12 @@ class RenderedMap:
         return float(dx), float(self.figure.bbox.height - dy)
 
 
-def _title(view: ViewState, layers: dict[str, Layer]) -> str:
+def _title(view: ViewState, base: Layer, marked: Layer | None) -> str:
     names = {i: shorten(n, MAX_NAME_CHARS) for i, n in
-             zip(layers["regions"].frame["id"], layers["regions"].frame["name"], strict=True)}
+             zip(base.frame["id"], base.frame["name"], strict=True)}
     where = f"{names.get('ABK', 'Abkhazia')} and {names.get('SOS', 'South Ossetia')}"
     span = f"{short_day(view.start)} - {short_day(view.end)}"
-    return f"{where}: events {span}" if "events" in layers else f"{where}, {span}"
+    return f"{where}: events {span}" if marked is not None else f"{where}, {span}"
 
 
 def _sources(ev: Evidence, events: gpd.GeoDataFrame) -> list[tuple[str, date, str]]:
@@ -587,33 +587,17 @@ def _sources(ev: Evidence, events: gpd.GeoDataFrame) -> list[tuple[str, date, st
 
 @cache
 def _world_mercator(root: Path) -> gpd.GeoDataFrame:
-    """World countries in EPSG:3857 (polygons only, cut at +-85 deg), for inset and base."""
-    world = geodata.read_layer(root, "world")
-    world = world[world.geom_type.isin(["Polygon", "MultiPolygon"])]
-    clipped = shapely.clip_by_rect(world.geometry.values, -180, -85, 180, 85)
-    frame = gpd.GeoDataFrame({"iso_n3": world["iso_n3"].values}, geometry=clipped,
-                             crs="EPSG:4326").to_crs(MERCATOR)
+    """World countries in EPSG:3857 (areas, cut at +-85 deg), for inset and base."""
+    frame = geodata.world_polygons(root).to_crs(MERCATOR)
     frame["geometry"] = shapely.orient_polygons(frame.geometry.values)
     return frame[~frame.geometry.is_empty]
 
 
 @cache
 def _world_beyond_regions(root: Path) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
-    """Countries outside the regions layer's clip box, and that box (both EPSG:3857).
-
-    The low-zoom base: the regional layers stop at their clip box, the world goes on.
-    Rows carry the regions layer's id where a country is in both (e.g. RUS), so the
-    part of Russia beyond the box gets Russia's fill.
-    """
-    regions = geodata.read_layer(root, "regions")
-    box = shapely.box(*regions.total_bounds)
-    ids = dict(zip(regions["name"], regions["id"], strict=True))
-    world = geodata.read_layer(root, "world")
-    world = world[world.geom_type != "Point"]
-    outside = shapely.difference(
-        shapely.clip_by_rect(world.geometry.values, -180, -85, 180, 85), box)
-    frame = gpd.GeoDataFrame({"id": [ids.get(n) for n in world["name"]]}, geometry=outside,
-                             crs="EPSG:4326").to_crs(MERCATOR)
+    """:func:`caucmap.geodata.world_beyond_regions` in EPSG:3857: the low-zoom base."""
+    world, box = geodata.world_beyond_regions(root)
+    frame = world.to_crs(MERCATOR)
     frame["geometry"] = shapely.orient_polygons(frame.geometry.values)
     frame = frame[~frame.geometry.is_empty]
     return frame, gpd.GeoSeries([box], crs="EPSG:4326").to_crs(MERCATOR).iloc[0]
@@ -632,8 +616,12 @@ class _Renderer:
         self.ev, self.view, self.page = ev, view, page
         self.st = _Style(page.scale)
         self.layers = build_layers(ev, view)
+        self.base = next(v for v in self.layers.values() if v.spec.role == "base")
+        # the layer whose points are labelled (the events), if the view has it
+        self.marked = next((v for v in self.layers.values() if v.spec.labels), None)
         # legends and attributions only for layers with something on the page
-        self.shown = {k: v for k, v in self.layers.items() if k == "regions" or len(v.frame)}
+        self.shown = {k: v for k, v in self.layers.items()
+                      if v.spec.role == "base" or len(v.frame)}
         self.fig = Figure(figsize=(page.width_in, page.height_in), dpi=page.dpi,
                           facecolor=PAPER)
         FigureCanvasAgg(self.fig)
@@ -650,7 +638,7 @@ class _Renderer:
         width = fig.bbox.width
         margin = self.inch(0.3)
         title, subtitle, top = self._header(margin)
-        events = self.layers["events"].frame if "events" in self.layers else None
+        events = self.marked.frame if self.marked is not None else None
         mapped = events[events.geometry.notna()] if events is not None else None
         sources = _sources(self.ev, mapped) if mapped is not None else []
         footer_top = self._footer(margin, sources, events, mapped)
@@ -694,7 +682,7 @@ class _Renderer:
     def _header(self, margin: float) -> tuple[str, str, float]:
         view, fig = self.view, self.fig
         width, top = fig.bbox.width - 2 * margin, fig.bbox.height - margin
-        title = _title(view, self.layers)
+        title = _title(view, self.base, self.marked)
         size = self.st.font("title")
         while _text_size(self.renderer, title, size, "bold")[0] > width and size > 8:
             size *= 0.92
@@ -710,8 +698,8 @@ class _Renderer:
             names |= {a.id: a.name for a in self.ev.actors.values()}
             names |= {p.id: place_name(p, view.naming) for p in self.ev.places.values()}
             parts.append(f"Events filtered: {view.filters.describe(names)}")
-        if view.event and "events" in self.layers:
-            chosen = self.layers["events"].frame.query("id == @view.event")
+        if view.event and self.marked is not None:
+            chosen = self.marked.frame.query("id == @view.event")
             if len(chosen):
                 parts.append(f"Selected: {shorten(chosen.iloc[0]['title'], 60)}")
         sub = self.st.font("subtitle")
@@ -779,11 +767,11 @@ class _Renderer:
         labels: dict[str, tuple[str, shapely.Geometry, bool]] = {}
         for z, layer in enumerate(self.layers.values(), start=1):
             geoms = _projected(layer)
-            base = layer.name == "regions"
+            base = layer.spec.role == "base"
             _draw_polygons(ax, layer, geoms, box, self.st, on_paper=base, zorder=z,
                            trim=trim if base else None)
             _draw_lines(ax, layer, geoms, rect, self.st, zorder=z + 0.5)
-            if layer.name != "events":
+            if not layer.spec.labels:
                 self._points(ax, layer, geoms, rect, zorder=z + 0.7)
             frame = layer.frame
             for row_id, label, geom, fill, opacity in zip(
@@ -807,7 +795,7 @@ class _Renderer:
         if shapely.covers(covered, box):
             return None
         fills = {row.id: paper_colour(str(row.fill), float(row.fill_opacity))
-                 for row in self.layers["regions"].frame.itertuples()}
+                 for row in self.base.frame.itertuples()}
         context = paper_colour(style.REGION_FILL["context"], 0.6)
         paths, faces = [], []
         for rid, geom in zip(world["id"], shapely.intersection(world.geometry.values, box),
@@ -885,7 +873,7 @@ class _Renderer:
 
     def _markers(self, ax: Axes, events: gpd.GeoDataFrame, placer: _Placer) -> list[_Group]:
         """Every mapped event's marker, clustered by spot; returns groups in label order."""
-        geoms = _projected(self.layers["events"]).loc[events.index]
+        geoms = _projected(self.marked).loc[events.index]
         frame_box = ax.bbox
         pad = self.inch(0.12)
         inner = Bbox.from_extents(frame_box.x0 + pad, frame_box.y0 + pad, frame_box.x1 - pad,
@@ -1018,22 +1006,20 @@ class _Renderer:
         chars = max(18, int(box.width / (size * 0.55 * self.px_per_in / 72)) - 6)
         y = box.y1
         legends = []
-        for layer in self.shown.values():
-            if not layer.legend:
-                continue
-            handles = [self._handle(layer, entry) for entry in layer.legend]
+        for block in legend_blocks(self.shown):
+            handles = [self._handle(layer, entry) for layer, entry in block.rows]
             labels = [textwrap.fill(shorten(entry.label, MAX_LINE_CHARS), chars)
-                      for entry in layer.legend]
+                      for _, entry in block.rows]
             legend = Legend(self.fig, handles, labels, loc="upper left",
                             bbox_to_anchor=(box.x0 / self.fig.bbox.width,
                                             y / self.fig.bbox.height),
                             bbox_transform=self.fig.transFigure, frameon=False,
-                            fontsize=size, title=textwrap.fill(layer.title, chars + 4),
+                            fontsize=size, title=textwrap.fill(block.title, chars + 4),
                             title_fontproperties={"size": title_size, "weight": "bold"},
                             alignment="left", borderaxespad=0, borderpad=0,
                             labelspacing=0.35, handlelength=1.8, handleheight=1.0,
                             handletextpad=0.6)
-            legend.set_gid(f"legend-{layer.name}")
+            legend.set_gid(f"legend-{block.group}")
             self.fig.legends.append(legend)
             legends.append(legend)
             y = legend.get_window_extent(self.renderer).y0 - self.inch(0.12) * scale
@@ -1045,7 +1031,7 @@ class _Renderer:
             fills = layer.frame.loc[layer.frame["fill"] == entry.fill, "fill_opacity"]
             opacity = float(fills.iloc[0]) if len(fills) else 1.0
             face = ("none" if entry.fill is None else paper_colour(entry.fill, opacity)
-                    if layer.name == "regions" else to_rgba(entry.fill, opacity))
+                    if layer.spec.role == "base" else to_rgba(entry.fill, opacity))
             width = (1.2 if entry.dash else 0.6) * px_pt  # dashed: a disputed count
             return Patch(facecolor=face, edgecolor=entry.color, linewidth=width,
                          linestyle=(0, (2.5, 1.5)) if entry.dash else "solid")

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import folium
@@ -27,7 +29,7 @@ from jinja2 import Template
 from caucmap import style
 from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
-from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, look_codes, world_layer
+from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, legend_blocks, look_codes
 from caucmap.safeio import read_text
 from caucmap.settings import GEODATA_URL, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
@@ -43,6 +45,7 @@ POPUP_COLUMNS = ["id", "tooltip", "title", "date_label", "citations", "reference
 MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
 MAX_LABEL_CHARS = 40  # a region's name on the map
 MAX_LEGEND_CHARS = 120
+MANY_FEATURES = 100  # past this, a fetched layer sends its commonest style once (the world)
 
 
 def text_html(text: str) -> str:
@@ -86,8 +89,8 @@ def legend_swatch(entry: LegendEntry) -> str:
 def legend_html(layers: dict[str, Layer]) -> str:
     """A compact HTML legend of every symbol the layers draw."""
     rows = []
-    for layer in layers.values():
-        for entry in layer.legend:
+    for block in legend_blocks(layers):
+        for _, entry in block.rows:
             rows.append('<div class="cm-legend-row" style="display:flex;align-items:center;'
                         f'gap:5px">{legend_swatch(entry)}<span>'
                         f"{html.escape(shorten(entry.label, MAX_LEGEND_CHARS))}"
@@ -145,15 +148,21 @@ class FetchedGeoJson(MacroElement):
         self.pane = pane
         self.url = f"{url_prefix}/{layer.geometry_file}.geojson"
         self.inline = inline
-        plain = [r for r in rows if r.fill == style.REGION_FILL["context"]]
-        self.fallback = _leaflet_style(plain[0]) if layer.name == "world" and plain else None
-        self.styles = {getattr(r, self.key): _leaflet_style(r) for r in rows
-                       if self.fallback is None or _leaflet_style(r) != self.fallback}
+        looks = [_leaflet_style(r) for r in rows]
+        self.fallback = _commonest(looks) if len(rows) > MANY_FEATURES else None
+        self.styles = {getattr(r, self.key): look for r, look in zip(rows, looks, strict=True)
+                       if self.fallback is None or look != self.fallback}
         self.tips = {getattr(r, self.key): tooltip_html(r.tooltip) for r in rows
                      if r.tooltip and (self.fallback is None or "\n" in r.tooltip)}
 
 
-def _inline_geojson(layer: Layer) -> folium.GeoJson:
+def _commonest(looks: list[dict[str, object]]) -> dict[str, object]:
+    """The style most features share (the world's plain countries): sent once, as a fallback."""
+    counts = Counter(json.dumps(look, sort_keys=True) for look in looks)
+    return json.loads(counts.most_common(1)[0][0])
+
+
+def _inline_geojson(layer: Layer, pane: str) -> folium.GeoJson:
     """Computed geometry (war lines and zones): sent with the map, it is small."""
     frame = layer.frame
     data = gpd.GeoDataFrame(
@@ -161,21 +170,38 @@ def _inline_geojson(layer: Layer) -> folium.GeoJson:
          "st": [_leaflet_style(r) for r in frame.itertuples()]},
         geometry=frame.geometry, crs=frame.crs,
     ).to_json(drop_id=True)
-    return folium.GeoJson(data, name=layer.title,
+    return folium.GeoJson(data, name=layer.title, pane=pane,
                           style_function=lambda feature: feature["properties"]["st"],
                           tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False))
 
 
-def _geometry_layer(ev: Evidence, layer: Layer, pane: str, *,
-                    standalone: bool) -> MacroElement:
-    if layer.geometry_file is None:
-        return _inline_geojson(layer)
+def _fetched(ev: Evidence, layer: Layer, pane: str, *, standalone: bool) -> FetchedGeoJson:
     inline = None
     if standalone:  # the catalogue's own geodata, so another root exports its own geometry
         path = ev.root / "geodata" / f"{layer.geometry_file}.geojson"
         # inside <script>: "</" must not close the tag early
         inline = read_text(path, root=ev.root, kind="geodata").replace("</", "<\\/")
     return FetchedGeoJson(layer, pane, inline=inline)
+
+
+def _layer_elements(ev: Evidence, layer: Layer, *, standalone: bool) -> list[MacroElement]:
+    """What draws one layer, from its spec: areas and lines (fetched from the static
+    geodata, or sent inline when computed), points, and its features' names."""
+    spec, frame, pane = layer.spec, layer.frame, f"cm-{layer.name}"
+    if layer.geometry_file is not None:
+        out: list[MacroElement] = [_fetched(ev, layer, pane, standalone=standalone)]
+    else:
+        out = []
+        shapes = frame[~_is_point(frame) & frame.geometry.notna()]
+        if spec.geometry != "point" and not shapes.empty:
+            out.append(_inline_geojson(Layer(layer.name, layer.title, shapes, layer.legend,
+                                             layer.attribution), pane))
+        if spec.geometry in ("point", "mixed"):
+            out.append(PointLayer(layer, pane, popups=standalone and spec.records))
+    out += [_label(row.label_at.y, row.label_at.x, row.label, "cm-region-label")
+            for row in frame.itertuples()
+            if isinstance(row.label, str) and row.label and isinstance(row.label_at, shapely.Point)]
+    return out
 
 
 def _label(lat: float, lon: float, text: str, css_class: str) -> folium.Marker:
@@ -258,7 +284,7 @@ class PointLayer(MacroElement):
       var c = this._canvas = L.DomUtil.create('canvas', 'leaflet-zoom-hide');
       c.style.position = 'absolute';
       c.style.pointerEvents = 'none';
-      map.getPane('cm-points').appendChild(c);
+      map.getPane({{ this.pane|tojson }}).appendChild(c);
       this._sx = new Float32Array(n);
       this._sy = new Float32Array(n);
       this._tip = L.tooltip({direction: 'top', offset: [0, -4]});
@@ -349,9 +375,11 @@ class PointLayer(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, layer: Layer, *, popups: bool, max_icons: int = MAX_ICONS) -> None:
+    def __init__(self, layer: Layer, pane: str, *, popups: bool,
+                 max_icons: int = MAX_ICONS) -> None:
         super().__init__()
         self._name = "PointLayer"
+        self.pane = pane  # canvas mode draws in the layer's pane
         frame = layer.frame
         points = _is_point(frame)  # a mask, not a copy of a large frame
         looks = (frame["look"].to_numpy() if "look" in frame else look_codes(frame))[points]
@@ -383,23 +411,6 @@ class PointLayer(MacroElement):
                               _popup(row) if popups else None])
 
 
-def _war_group(layer: Layer, *, popups: bool) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=layer.title)
-    frame = layer.frame
-    shapes = frame[frame.geometry.geom_type != "Point"]
-    if not shapes.empty:
-        _inline_geojson(Layer(layer.name, layer.title, shapes, layer.legend, layer.attribution)
-                        ).add_to(group)
-    PointLayer(layer, popups=popups).add_to(group)
-    return group
-
-
-def _events_group(layer: Layer, *, popups: bool) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=layer.title)
-    PointLayer(layer, popups=popups).add_to(group)
-    return group
-
-
 @dataclass
 class WebMap:
     """The pieces st_folium takes: a stable base map and per-view feature groups."""
@@ -424,11 +435,7 @@ blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 """.replace("SEA_COLOUR", style.SEA)
 
 
-PANES = {"regions": 350, "world": 350, "recognition": 360, "borders": 420, "points": 450}
-
-
-def _base_map(ev: Evidence, layers: dict[str, Layer], center: tuple[float, float],
-              zoom: int, *, standalone: bool) -> folium.Map:
+def _base_map(center: tuple[float, float], zoom: int) -> folium.Map:
     base = folium.Map(location=center, zoom_start=zoom, tiles=None,
                       prefer_canvas=True, control_scale=True, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                       attribution_control=True)
@@ -438,46 +445,35 @@ def _base_map(ev: Evidence, layers: dict[str, Layer], center: tuple[float, float
     base.default_css = [a for a in base.default_css if a[0] in LEAFLET_ONLY]
     base.get_root().header.add_child(folium.Element(CSS))
     icon_path_element().add_to(base)
-    for name, z_index in PANES.items():
-        folium.map.CustomPane(f"cm-{name}", z_index=z_index).add_to(base)
-    for name in ("world", "regions", "borders"):
-        if name in layers:
-            _geometry_layer(ev, layers[name], f"cm-{name}", standalone=standalone).add_to(base)
-    if "regions" in layers:
-        for row in layers["regions"].frame.itertuples():
-            if row.label:
-                _label(row.label_at.y, row.label_at.x, row.label, "cm-region-label").add_to(base)
     return base
 
 
 def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | None = None,
             standalone: bool = False) -> WebMap:
-    """The app's map for a view: base layers in the map, date-driven layers as groups.
+    """The app's map for a view: layers that keep still in the map, dated ones as groups.
 
     The base map opens at ``start`` (lat, lon, zoom), which the app keeps fixed for a
     session: st_folium then pans via ``center``/``zoom`` without remounting, and applies
     those only when they change. ``standalone=True`` opens at the view's extent and
-    inlines the geometry, for the HTML export.
+    inlines the geometry, for the HTML export. The world view opens on the world.
     """
-    lat, lon, zoom = (view.lat, view.lon, view.zoom) if standalone else (
-        start or (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon, DEFAULT_VIEW.zoom))
-    center = (lat, lon)
     if view.world:
-        layers = {"world": world_layer(ev, view.end, view.naming)}
-        return WebMap(_base_map(ev, layers, WORLD_CENTER, WORLD_ZOOM, standalone=standalone), [],
-                      layers)
+        (lat, lon), zoom = WORLD_CENTER, WORLD_ZOOM
+    else:
+        lat, lon, zoom = (view.lat, view.lon, view.zoom) if standalone else (
+            start or (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon, DEFAULT_VIEW.zoom))
     layers = build_layers(ev, view)
+    base = _base_map((lat, lon), zoom)
     groups = []
-    if "recognition" in layers:
-        group = folium.FeatureGroup(name=layers["recognition"].title)
-        _geometry_layer(ev, layers["recognition"], "cm-recognition", standalone=standalone
-                        ).add_to(group)
-        groups.append(group)
-    if "war2008" in layers:
-        groups.append(_war_group(layers["war2008"], popups=standalone))
-    if "events" in layers:
-        groups.append(_events_group(layers["events"], popups=standalone))
-    return WebMap(_base_map(ev, layers, center, zoom, standalone=standalone), groups, layers)
+    for layer in layers.values():
+        folium.map.CustomPane(f"cm-{layer.name}", z_index=layer.spec.z).add_to(base)
+        # what changes with the date window is a group st_folium swaps without remounting
+        target = folium.FeatureGroup(name=layer.title) if layer.spec.dated else base
+        for element in _layer_elements(ev, layer, standalone=standalone):
+            element.add_to(target)
+        if target is not base:
+            groups.append(target)
+    return WebMap(base, groups, layers)
 
 
 def standalone_html(ev: Evidence, view: ViewState) -> str:

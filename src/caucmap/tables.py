@@ -122,10 +122,12 @@ def spreadsheet_safe(value: object) -> object:
 
 
 def to_csv(layer: Layer) -> str:
-    """CSV with ACLED-like columns for events; properties plus a representative point else."""
+    """CSV with ACLED-like columns for a layer of events (its spec says ``csv="acled"``);
+    properties plus a representative point else."""
     data = layer.data()
-    rows = _events_rows(data) if layer.name == "events" else _generic_rows(data)
-    fields = EVENT_COLUMNS if layer.name == "events" else [
+    acled = layer.spec.csv == "acled"
+    rows = _events_rows(data) if acled else _generic_rows(data)
+    fields = EVENT_COLUMNS if acled else [
         *(c for c in data.columns if c != data.geometry.name), "latitude", "longitude"]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
