@@ -13,26 +13,22 @@ import os
 import re
 import resource
 import signal
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from catalogue_edits import (
     HOSTILE_EVENT,
     HOSTILE_IMG,
     HOSTILE_OUTLET,
-    HOSTILE_SCRIPT,
     add_hostile_event,
     edit_yaml,
     problems,
 )
-from streamlit.testing.v1 import AppTest
 
 from caucmap.atomic import TargetExistsError, write_atomic
 from caucmap.dates import date_label, format_date
-from caucmap.evidence import Evidence, default_evidence, load_evidence
+from caucmap.evidence import Evidence, load_evidence
 from caucmap.layers import (
     UNCERTAIN_LEGEND,
     build_layers,
@@ -46,7 +42,6 @@ from caucmap.render_web import legend_html, standalone_html
 from caucmap.tables import to_csv
 from caucmap.viewstate import ViewState, Worldview, today
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 NOT_IN_ANY_SOURCE = "These words were never printed by any outlet in the seeds."
 
 
@@ -245,54 +240,13 @@ def test_write_atomic_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- escaping
+# (the evidence panel's escaping is pinned in test_pinned_app_escaping.py)
 
 
 @pytest.fixture
 def hostile_root(scratch: Path) -> Path:
     add_hostile_event(scratch)
     return scratch
-
-
-@pytest.fixture
-def hostile_app(hostile_root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """The real app on a catalogue with markup in an outlet, excerpts and claims."""
-    monkeypatch.setenv("CAUCMAP_ROOT", str(hostile_root))
-    default_evidence.cache_clear()
-    st.cache_resource.clear()
-    try:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["event"] = HOSTILE_EVENT
-        at.run()
-        assert not at.exception, at.exception
-        yield at
-    finally:
-        default_evidence.cache_clear()
-        st.cache_resource.clear()
-
-
-def _html_bodies(at: AppTest) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
-
-
-def test_panel_escapes_claim_excerpts(hostile_app: AppTest) -> None:
-    claims = [b for b in (h.proto.body for h in hostile_app.get("html")) if "cm-claim" in b]
-    assert len(claims) == 2, claims
-    joined = "\n".join(claims)
-    assert HOSTILE_IMG not in joined and HOSTILE_SCRIPT not in joined
-    assert "&lt;img src=x onerror=alert(1)&gt;" in joined
-    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in joined
-
-
-def test_panel_escapes_the_outlet_of_a_citation(hostile_app: AppTest) -> None:
-    bodies = _html_bodies(hostile_app)
-    assert HOSTILE_OUTLET not in bodies
-    assert "Evil &lt;b&gt;Outlet&lt;/b&gt;" in bodies
-
-
-def test_panel_markdown_escapes_emphasis(hostile_app: AppTest) -> None:
-    heading = hostile_app.subheader[0].value
-    assert heading.replace("\\", "") == "Talks *in* Sochi"
-    assert "\\*in\\*" in heading  # the stars show as stars, not as emphasis
 
 
 def test_html_export_popup_escapes_excerpt_and_outlet(hostile_root: Path) -> None:
