@@ -32,7 +32,7 @@ from caucmap.viewstate import Filters
 REGIONS = {"abkhazia": "ABK", "south-ossetia": "SOS"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_HITS = 200
-RANK_AT_MOST = 5000  # hits ranked by relevance; a broader query lists in catalogue order
+RANK_AT_MOST = 2000  # hits ranked by relevance; a broader query lists in catalogue order
 MARK_START, MARK_END = "\x02", "\x03"  # FTS5 highlight markers: never in catalogue text
 EXCERPT_BREAK = "\n\x1e\n"  # between an event's excerpts in its row; never in a quote
 FIELDS = ("title", "summary", "excerpts")
@@ -91,7 +91,9 @@ class _Catalogue:
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, summary, "
                         "excerpts, names, tokenize='unicode61 remove_diacritics 2')")
-        self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO docs (rowid, id, title, summary, excerpts, names) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [(n, *r) for n, r in enumerate(rows)])
+        self.ids = [row[0] for row in rows]  # rowid -> event id
 
     def places_of(self, e: Event) -> set[str]:
         """The event's places and the regions they lie in."""
@@ -154,14 +156,6 @@ def _fts_query(cat: _Catalogue, text: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-def _mark_names(text: str, words: list[str]) -> str:
-    """Mark whole-word occurrences of ``words`` (a match found through a name's spelling)."""
-    if not words:
-        return text
-    rx = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
-    return rx.sub(lambda m: MARK_START + m.group(0) + MARK_END, text)
-
-
 def _marked(text: str) -> tuple[tuple[str, bool], ...]:
     runs: list[tuple[str, bool]] = []
     for i, part in enumerate(re.split(f"[{MARK_START}{MARK_END}]", text)):
@@ -182,36 +176,45 @@ def search(ev: Evidence, text: str, *, limit: int = MAX_HITS,
            within: set[str] | None = None) -> list[Hit]:
     """Events whose title, summary, excerpts or place and actor names match ``text``,
     best first (only those in ``within`` when given), each with the passage that matched
-    (an excerpt where one did). Only the hits returned are highlighted; a query matching
-    more than ``RANK_AT_MOST`` events lists them in catalogue order."""
+    (an excerpt where one did). A query matching more than ``RANK_AT_MOST`` events lists
+    them in catalogue order. Matches are marked here, on the hits returned only: FTS5's
+    own highlight() would run over every match."""
     cat = catalogue_index(ev)
     query = _fts_query(cat, text)
     if query is None:
         return []
-    found = [i for (i,) in cat.db.execute("SELECT id FROM docs WHERE docs MATCH ?", (query,))]
+    found = [r for (r,) in cat.db.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
+                                            (query,))]
     if len(found) <= RANK_AT_MOST:  # best first; past this, ranking costs more than it tells
-        found = [i for (i,) in cat.db.execute(
-            "SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank", (query,))]
-    chosen = [i for i in found if within is None or i in within][:limit]
-    if not chosen:
-        return []
-    marks = ", ".join(f"highlight(docs, {i}, ?, ?)" for i in range(1, 4))
-    places = ",".join("?" * len(chosen))
-    rows = cat.db.execute(
-        f"SELECT id, {marks} FROM docs WHERE docs MATCH ? AND id IN ({places})",
-        (*(MARK_START, MARK_END) * 3, query, *chosen)).fetchall()
-    order = {event_id: n for n, event_id in enumerate(chosen)}
-    spelled = [w for word in _WORD.findall(text) for w in _expansions(cat, word)]
+        found = [r for (r,) in cat.db.execute(
+            "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank", (query,))]
+    chosen = [cat.ids[r] for r in found if within is None or cat.ids[r] in within][:limit]
+    words = _WORD.findall(text)
+    spelled = [w for word in words for w in _expansions(cat, word)]
     hits = []
-    for event_id, *found in sorted(rows, key=lambda r: order[r[0]]):
-        bodies = [b if MARK_START in b else _mark_names(b, spelled) for b in found]
-        marked = [f for f, body in zip(("excerpts", "title", "summary"),
-                                       (bodies[2], bodies[0], bodies[1]), strict=True)
-                  if MARK_START in body]
-        field = marked[0] if marked else "title"
-        body = dict(zip(FIELDS, bodies, strict=True))[field]
-        hits.append(Hit(event_id, field, _passage(field, body), float(order[event_id])))
+    for n, event_id in enumerate(chosen):
+        field, marked = _best_passage(cat.events[event_id], words, spelled)
+        hits.append(Hit(event_id, field, _passage(field, marked), float(n)))
     return hits
+
+
+def _best_passage(e: Event, words: list[str], names: list[str]) -> tuple[str, str]:
+    """The first of excerpts, title, summary with a marked match (else the title)."""
+    excerpts = EXCERPT_BREAK.join(c.excerpt for c in e.all_citations())
+    for field, body in (("excerpts", excerpts), ("title", e.title), ("summary", e.summary)):
+        marked = _mark(body, words, names)
+        if MARK_START in marked:
+            return field, marked
+    return "title", e.title
+
+
+def _mark(text: str, words: list[str], names: list[str]) -> str:
+    """Mark words starting with a query word, and whole names it stands for."""
+    alternatives = [re.escape(w) + r"\w*" for w in words] + [re.escape(n) for n in names]
+    if not alternatives:
+        return text
+    rx = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+    return rx.sub(lambda m: MARK_START + m.group(0) + MARK_END, text)
 
 
 def _search_ids(cat: _Catalogue, text: str) -> set[str]:
@@ -219,8 +222,8 @@ def _search_ids(cat: _Catalogue, text: str) -> set[str]:
     query = _fts_query(cat, text)
     if query is None:
         return set(cat.events)
-    return {row[0] for row in cat.db.execute("SELECT id FROM docs WHERE docs MATCH ?",
-                                             (query,))}
+    return {cat.ids[r] for (r,) in cat.db.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
+                                                  (query,))}
 
 
 def matching_ids(ev: Evidence, filters: Filters) -> set[str]:
