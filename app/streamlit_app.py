@@ -6,9 +6,7 @@ Run: ``make run`` (or ``streamlit run app/streamlit_app.py``).
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
-from urllib.parse import quote
 
 import filters_panel
 import review_page
@@ -17,18 +15,26 @@ from streamlit_folium import st_folium
 
 from caucmap import render_web
 from caucmap.assets import localise_assets
-from caucmap.dates import date_label
 from caucmap.errors import Problem
 from caucmap.evidence import Evidence
 from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, data_downloads, export_bytes
-from caucmap.layers import events_layer, war_layer
-from caucmap.models import Event, LayerName
-from caucmap.naming import NAMING_LABELS, Naming, place_name
+from caucmap.layers import events_layer, record_layers
+from caucmap.markup import md_link, md_text
+from caucmap.models import LayerName
+from caucmap.naming import NAMING_LABELS, Naming
 from caucmap.provenance import DATASETS
+from caucmap.records import (
+    backing_markdown,
+    build_card,
+    cited_html,
+    claim_html,
+    field_markdown,
+    footnotes,
+    reference_markdown,
+)
 from caucmap.search import resolvers
 from caucmap.settings import project_root
 from caucmap.shorten import shorten
-from caucmap.support import panel_backing
 from caucmap.textmatch import locate
 from caucmap.timeline import timeline_chart
 from caucmap.viewstate import (
@@ -46,13 +52,8 @@ CHECKOUT = Path(__file__).resolve().parents[1]  # the app's own project, if none
 MAP_KEY = "map"
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources", "Review"]
-LINK_SAFE = ":/?#@!$&'*+,;=%~"  # URL punctuation kept; ( ) < > space and [ ] are encoded
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
 MAX_OPTION_CHARS = 120  # a radio option naming places: a long name is cut, not wrapped
-MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|~<>&:$=")
-# where GFM would start a bare link: a scheme before "://", "www" before ".", a mailbox
-AUTOLINK_START = re.compile(r"https?(?=://)|www(?=\.)|\w[-.\w+]*(?=@[-\w]+\.[-\w])",
-                            re.IGNORECASE)
 LAYER_LABELS = {
     LayerName.RECOGNITION: "Recognition status",
     LayerName.BORDERS: "Contested borders",
@@ -94,31 +95,6 @@ def error_page(problems: tuple[Problem, ...]) -> None:
                 "`caucmap --root DIR validate`). Once it passes, reload this page: the map "
                 "opens without restarting the server.")
     st.button("Reload", key="reload_evidence")  # a click reruns: a fixed catalogue loads
-
-
-def _md_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
-
-
-def md_text(text: str) -> str:
-    """Escape text for Streamlit markdown: no markup, entity, HTML or link from data gets through.
-
-    GitHub-flavoured markdown turns a bare ``https://...``, ``www.`` or e-mail address
-    into a link even when its punctuation is escaped (escapes are undone before links are
-    found). Setting the scheme, ``www`` or the mailbox in emphasis splits the text there,
-    so no link forms, and the characters stay exactly those of the source.
-    """
-    flat = " ".join(text.split())  # a newline could start a heading or a list
-    out, done = [], 0
-    for match in AUTOLINK_START.finditer(flat):
-        out += [_md_escape(flat[done:match.start()]), f"*{_md_escape(match.group())}*"]
-        done = match.end()
-    return "".join([*out, _md_escape(flat[done:])])
-
-
-def md_link(label: str, address: str) -> str:
-    """A markdown link whose target cannot break out of the parentheses."""
-    return f"[{md_text(label)}]({quote(address, safe=LINK_SAFE)})"
 
 
 def init_widgets(view: ViewState, notices: list[str]) -> None:
@@ -226,8 +202,8 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
 
 
 def event_panel(ev: Evidence, view: ViewState) -> None:
-    """Everything behind one event or war feature: dates with basis, places, every excerpt."""
-    frames = [events_layer(ev, view).frame, war_layer(ev, view).frame]
+    """The evidence card of one event or war feature (caucmap.records), laid out here."""
+    frames = [layer.frame for layer in record_layers(ev, view)]
     total = sum(len(frame) for frame in frames)
     titles = {i: t for frame in frames for i, t in
               zip(frame["id"][:MAX_LISTED], frame["title"][:MAX_LISTED], strict=True)}
@@ -249,67 +225,32 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
     if selected is None:
         st.caption("Click a marker on the map or pick an event to read its sources.")
         return
-    naming = view.naming
-    st.subheader(md_text(ev.localise(selected.title, naming)), anchor=False)
-    st.markdown(md_text(ev.localise(selected.summary, naming)))
-    basis = selected.date_basis.value + (f": {selected.date_note}" if selected.date_note else "")
-    kind = selected.category.value if isinstance(selected, Event) else f"2008 war, {selected.kind}"
+    card = build_card(ev, selected, view.naming)
+    st.subheader(md_text(card.title), anchor=False)
+    st.markdown(md_text(card.summary))
     # beside each field, the excerpts ([n] below, or an outlet's claim) and references
     # ([Rn]) that back it, with the words that do: checked on load by caucmap.support
-    backed = panel_backing(ev, selected)
-
-    def field(label: str, value: str, backers: list[str]) -> None:
-        st.markdown(f"**{label}:** {md_text(value)}")
-        st.caption("Backed by: " + " \u00b7 ".join(md_text(b) for b in backers) if backers
-                   else "Not backed by any excerpt or reference")
-
-    field("Date", date_label(selected), backed.date)
-    st.markdown(f"**Basis:** {md_text(basis)}")
-    field("Category", kind.replace("_", " "), backed.category)
-    disputed = selected.disputes()
-    if isinstance(selected, Event):
-        for ref in selected.places:
-            note = " (disputed: see below)" if "place" in disputed else ""
-            field("Place", f"{place_name(ev.places[ref.id], naming)} ({ref.precision.value})"
-                  + note, backed.places.get(ref.id, []))
-        if not selected.places:
-            st.markdown("**Place:** unknown")
-        for actor in selected.actors:
-            field("Actor", ev.actors[actor].name, backed.actors.get(actor, []))
-        if not selected.actors:
-            st.markdown("**Actors:** none named")
-    else:
-        places = " \u2192 ".join(place_name(ev.places[p], naming)
-                                 for p in selected.geometry.place_ids()) or "schematic zone"
-        field("Places", f"{places} ({selected.location_precision})",
-              sorted({b for labels in backed.places.values() for b in labels}))
-        st.markdown("**Actors:** see summary")
-    for about, claims in disputed.items():
-        st.markdown(f"**Sources disagree on the {md_text(about)}:**")
-        for col, claim in zip(st.columns(len(claims)), claims, strict=True):
-            value = place_name(ev.places[claim.value], naming) if about == "place" else claim.value
-            with col:
-                st.markdown(f"**{md_text(ev.sources[claim.source].outlet)}**: {md_text(value)}")
-                # narrow columns: the browser's 40 px blockquote margins would leave no room
-                st.html('<blockquote class="cm-claim" style="margin:0.3em 0;padding-left:0.5em;'
-                        f'border-left:3px solid #ccc">\u201c{html.escape(claim.excerpt)}\u201d'
-                        "</blockquote>")
-    if selected.citations:
+    for field in card.fields:
+        st.markdown(field_markdown(field))
+        if (backing := backing_markdown(field)) is not None:
+            st.caption(backing)
+    for disagreement in card.disagreements:
+        st.markdown(f"**Sources disagree on the {md_text(disagreement.about)}:**")
+        for col, claim in zip(st.columns(len(disagreement.claims)), disagreement.claims,
+                              strict=True):
+            col.html(claim_html(claim))
+    if card.citations:
         st.markdown("**Citations** (verbatim excerpts, checked against the source text)")
-    for number, cit in enumerate(selected.citations, start=1):
-        source = ev.sources[cit.source]
-        st.html(f'<blockquote class="cm-excerpt">[{number}] '
-                f'\u201c{html.escape(cit.excerpt)}\u201d<br>'
-                f"<small>{html.escape(source.outlet)}, {source.published.isoformat()} "
-                f'({source.published_precision}) - <a href="{html.escape(source.address)}" '
-                f'target="_blank" rel="noopener">original</a> - backs '
-                f"{html.escape(', '.join(cit.supports))}</small></blockquote>")
-        with st.expander(f"Read in context: {md_text(source.outlet)}", expanded=False):
-            text = ev.texts[cit.source]
-            st.html(render_web.context_html(text, locate(text, cit.excerpt)))
-    for number, ref in enumerate(selected.references, start=1):
-        st.markdown(f"[R{number}] Reference (not a quote): {md_link(ref.title, ref.address)} "
-                    f"- supports {md_text(', '.join(ref.supports))}")
+    for cited in card.citations:
+        st.html(cited_html(cited))
+        with st.expander(f"Read in context: {md_text(cited.source.outlet)}", expanded=False):
+            text = ev.texts[cited.source.id]
+            st.html(render_web.context_html(text, locate(text, cited.excerpt)))
+    for ref in card.references:
+        st.markdown(reference_markdown(ref))
+    st.markdown("**Cite in a briefing** (copy a footnote)")
+    for note in footnotes(card, today()):
+        st.code(note, language=None, wrap_lines=True)  # code: shown as typed, with a copy button
 
 
 def sources_page(ev: Evidence, naming: Naming) -> None:

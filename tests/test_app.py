@@ -13,6 +13,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import default_evidence
+from caucmap.naming import Naming
+from caucmap.records import build_card, footnotes
 from caucmap.viewstate import ViewState
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
@@ -283,3 +285,14 @@ def test_readers_never_get_tracebacks() -> None:
     """Streamlit's own error box shows no type, message or traceback (the log keeps them)."""
     config = tomllib.loads((Path(APP).parents[1] / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_the_panel_is_the_evidence_card_with_a_footnote_to_copy_per_source() -> None:
+    ev = default_evidence()
+    treaty = "russia-abkhazia-treaty-signed"
+    app = run_app({"event": treaty, "from": "2014-11-01", "to": "2014-11-30"})
+    assert not app.exception, app.exception
+    card = build_card(ev, ev.record(treaty), Naming.ENGLISH)
+    codes = [c.value for c in app.code]
+    assert codes[-len(footnotes(card, date.today())):] == footnotes(card, date.today())
+    assert any("cm-claim" in h.proto.body and "Moscow" in h.proto.body for h in app.get("html"))

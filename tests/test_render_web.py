@@ -50,7 +50,7 @@ def decode(b64: str, dtype: str) -> np.ndarray:
 
 def test_large_layers_are_sent_as_compact_columns() -> None:
     layer = synthetic_layer(MAX_ICONS + 500)
-    points = PointLayer(layer, "cm-events", popups=False)
+    points = PointLayer(layer, "cm-events")
     assert points.rows == [] and points.columns is not None
     lat = decode(points.columns["lat"], "<i4") / 1e5
     lon = decode(points.columns["lon"], "<i4") / 1e5
@@ -75,7 +75,7 @@ def test_point_refs_resolve_to_the_event_drawn_there() -> None:
 
 
 def test_small_layers_escape_tooltips() -> None:
-    points = PointLayer(synthetic_layer(5), "cm-events", popups=False)
+    points = PointLayer(synthetic_layer(5), "cm-events")
     assert all("&lt;b&gt;x&lt;/b&gt;" in row[3] for row in points.rows)
 
 

@@ -4,6 +4,7 @@
     $ caucmap layer events --from 2014-01-01 --to 2014-12-31 --format csv
     $ caucmap export --out briefing.png --view "from=2014-01-01&naming=georgian"
     $ caucmap add saved-page.html && caucmap review && caucmap accept CANDIDATE-ID
+    $ caucmap show russia-abkhazia-treaty-signed --format markdown
 
 Errors a user can fix are one line on stderr and exit status 2; a catalogue that
 fails verification lists every problem and exits 1.
@@ -234,6 +235,33 @@ def cmd_reject(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    import difflib
+    import json
+
+    from caucmap.records import build_card, card_json, card_markdown, card_text, footnotes
+
+    ev = load_evidence(args.root)
+    record = ev.record(args.id)
+    if record is None:
+        near = difflib.get_close_matches(args.id, list(ev.record_ids()), n=1)
+        raise UsageError(f"no event or war feature {args.id!r}"
+                         + (f"; did you mean {near[0]!r}?" if near else ""))
+    card = build_card(ev, record, Naming(args.naming))
+    notes = footnotes(card, args.accessed or today())
+    if args.format == "json":
+        print(json.dumps({"card": card_json(card), "footnotes": notes}, ensure_ascii=False,
+                         indent=1))
+    elif args.format == "markdown":
+        print(card_markdown(card))
+        print("\n".join(f"[^{n}]: {note}" for n, note in enumerate(notes, start=1)))
+    else:
+        print(card_text(card))
+        print("\nFootnotes for a briefing (one per source, then references):")
+        print("\n".join(f"{n}. {note}" for n, note in enumerate(notes, start=1)))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import json
 
@@ -296,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     reject.add_argument("id")
     reject.add_argument("--why", required=True)
 
+    show = sub.add_parser("show", help="the evidence card of an event or war feature, with "
+                                       "footnotes ready to paste")
+    show.add_argument("id")
+    show.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    show.add_argument("--naming", choices=[n.value for n in Naming], default=Naming.ENGLISH.value)
+    show.add_argument("--accessed", type=_iso_date,
+                      help="the accessed date the footnotes give (default: today)")
+
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation set")
     evaluate.add_argument("--set", type=Path, default=None,
                           help="folder with articles/ and gold/ (default: eval/)")
@@ -312,6 +348,7 @@ COMMANDS = {
     "review": cmd_review,
     "accept": cmd_accept,
     "reject": cmd_reject,
+    "show": cmd_show,
     "eval": cmd_eval,
 }
 

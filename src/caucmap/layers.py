@@ -34,6 +34,7 @@ from caucmap.dates import date_label, format_date
 from caucmap.evidence import Evidence
 from caucmap.models import Citation, Event, Evidenced, LayerName, Recognition
 from caucmap.naming import Naming, place_name
+from caucmap.records import disagreements, dispute_line
 from caucmap.viewstate import ViewState, Worldview
 
 STYLE_COLUMNS = (
@@ -432,16 +433,10 @@ def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
     symbol, colour = style.CATEGORY_STYLE[e.category]
     loc = e.places[0].precision.value if e.places else "unknown"
     places = [place_name(ev.places[p.id], naming) for p in e.places]
-    disputes = e.disputes()
+    disputes = disagreements(ev, e, naming)
     title = ev.localise(e.title, naming)
     tip = [title, date_label(e), f"Place: {', '.join(places) or 'unknown'} ({loc})",
-           style.CATEGORY_LABELS[e.category]]
-    for about, claims in disputes.items():
-        versions = "; ".join(
-            f"{ev.sources[c.source].outlet}: "
-            f"{place_name(ev.places[c.value], naming) if about == 'place' else c.value}"
-            for c in claims)
-        tip.append(f"Disputed {about}: {versions}")
+           style.CATEGORY_LABELS[e.category], *(dispute_line(d) for d in disputes)]
     return {
         "id": e.id, "title": title, "summary": ev.localise(e.summary, naming),
         "category": e.category.value, "cameo": e.cameo,
@@ -449,7 +444,8 @@ def _event_row(ev: Evidence, e: Event, naming: Naming) -> dict:
         "date_precision": e.date_precision.value, "date_basis": e.date_basis.value,
         "date_label": date_label(e), "location_precision": loc,
         "place_ids": [p.id for p in e.places], "places": places, "actors": list(e.actors),
-        "layers": [layer.value for layer in e.layers], "disputed": sorted(disputes),
+        "layers": [layer.value for layer in e.layers],
+        "disputed": sorted(d.about for d in disputes),
         "citations": _citations(ev, e), "references": _references(e),
         "color": colour, "marker": symbol, "hollow": _uncertain(e.date_precision.value, loc),
         "opacity": 0.55 if loc in ("region", "country") else 1.0, "weight": 1.5,
@@ -604,6 +600,13 @@ def build_layers(ev: Evidence, view: ViewState) -> dict[str, Layer]:
     """The layers a view holds, bottom to top: the one place that decides it."""
     specs = sorted((s for s in REGISTRY.values() if s.in_view(view)), key=lambda s: s.z)
     return {s.name: s.build(ev, view) for s in specs}
+
+
+def record_layers(ev: Evidence, view: ViewState) -> list[Layer]:
+    """Every layer of catalogue records (events, the war) in the view's window and
+    filters, topmost first, whether toggled on or not: what the evidence panel lists."""
+    specs = sorted((s for s in REGISTRY.values() if s.records), key=lambda s: -s.z)
+    return [s.build(ev, view) for s in specs]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import folium
 import geopandas as gpd
@@ -30,6 +32,9 @@ from caucmap import style
 from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
 from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, legend_blocks, look_codes
+from caucmap.markup import text_html
+from caucmap.naming import Naming
+from caucmap.records import build_card, card_html
 from caucmap.safeio import read_text
 from caucmap.settings import GEODATA_URL, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
@@ -41,16 +46,10 @@ WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 DEFAULT_VIEW = ViewState()
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
-POPUP_COLUMNS = ["id", "tooltip", "title", "date_label", "citations", "references"]
 MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
 MAX_LABEL_CHARS = 40  # a region's name on the map
 MAX_LEGEND_CHARS = 120
 MANY_FEATURES = 100  # past this, a fetched layer sends its commonest style once (the world)
-
-
-def text_html(text: str) -> str:
-    """Plain text to safe HTML, keeping line breaks."""
-    return html.escape(text).replace("\n", "<br>")
 
 
 def tooltip_html(text: str) -> str:
@@ -184,9 +183,17 @@ def _fetched(ev: Evidence, layer: Layer, pane: str, *, standalone: bool) -> Fetc
     return FetchedGeoJson(layer, pane, inline=inline)
 
 
-def _layer_elements(ev: Evidence, layer: Layer, *, standalone: bool) -> list[MacroElement]:
+def _card_popup(ev: Evidence, naming: Naming, record_id: str) -> str:
+    """The evidence card of a clicked record (standalone HTML: there is no panel)."""
+    record = ev.record(record_id)
+    return card_html(build_card(ev, record, naming)) if record else ""
+
+
+def _layer_elements(ev: Evidence, layer: Layer, naming: Naming, *,
+                    standalone: bool) -> list[MacroElement]:
     """What draws one layer, from its spec: areas and lines (fetched from the static
-    geodata, or sent inline when computed), points, and its features' names."""
+    geodata, or sent inline when computed), points (with their evidence cards in a
+    standalone file), and its features' names."""
     spec, frame, pane = layer.spec, layer.frame, f"cm-{layer.name}"
     if layer.geometry_file is not None:
         out: list[MacroElement] = [_fetched(ev, layer, pane, standalone=standalone)]
@@ -197,7 +204,8 @@ def _layer_elements(ev: Evidence, layer: Layer, *, standalone: bool) -> list[Mac
             out.append(_inline_geojson(Layer(layer.name, layer.title, shapes, layer.legend,
                                              layer.attribution), pane))
         if spec.geometry in ("point", "mixed"):
-            out.append(PointLayer(layer, pane, popups=standalone and spec.records))
+            popup = partial(_card_popup, ev, naming) if standalone and spec.records else None
+            out.append(PointLayer(layer, pane, popup=popup))
     out += [_label(row.label_at.y, row.label_at.x, row.label, "cm-region-label")
             for row in frame.itertuples()
             if isinstance(row.label, str) and row.label and isinstance(row.label_at, shapely.Point)]
@@ -209,18 +217,6 @@ def _label(lat: float, lon: float, text: str, css_class: str) -> folium.Marker:
     icon = folium.DivIcon(html=f'<div class="{css_class}">{label}</div>',
                           icon_size=(160, 36), icon_anchor=(80, 18))
     return folium.Marker((lat, lon), icon=icon, interactive=False)
-
-
-def _popup(row: object) -> str:
-    """Title, date, place and every excerpt with its outlet: the evidence at a click."""
-    parts = [f"<b>{html.escape(row.title)}</b><br>{html.escape(row.date_label)}"]
-    for cit in row.citations:
-        parts.append(f"<blockquote>\u201c{html.escape(cit['excerpt'])}\u201d<br>"
-                     f"<i>{html.escape(cit['outlet'])}, {html.escape(cit['published_label'])}</i>"
-                     "</blockquote>")
-    for ref in row.references:
-        parts.append(f"<div>Reference: {html.escape(ref['title'])}</div>")
-    return "".join(parts)
 
 
 def _is_point(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -375,7 +371,7 @@ class PointLayer(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, layer: Layer, pane: str, *, popups: bool,
+    def __init__(self, layer: Layer, pane: str, *, popup: Callable[[str], str] | None = None,
                  max_icons: int = MAX_ICONS) -> None:
         super().__init__()
         self._name = "PointLayer"
@@ -400,15 +396,14 @@ class PointLayer(MacroElement):
                             "label": text_html(layer.title)}
             return
         # only the columns drawn, as lists: iterating whole rows of a wide frame costs more
-        shown = frame[POPUP_COLUMNS][points] if popups else frame[["id", "tooltip"]][points]
+        shown = frame[["id", "tooltip"]][points]
         xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
-        rows = shown.itertuples(index=False) if popups else [None] * len(shown)
-        for (x, y), code, ident, tooltip, row in zip(
+        for (x, y), code, ident, tooltip in zip(
                 xy.tolist(), codes.tolist(), shown["id"].tolist(), shown["tooltip"].tolist(),
-                rows, strict=True):
+                strict=True):
             self.rows.append([round(y, 5), round(x, 5), code,
                               tooltip_html(f"{tooltip}\nref: {ident}"),
-                              _popup(row) if popups else None])
+                              popup(ident) if popup else None])
 
 
 @dataclass
@@ -469,7 +464,7 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
         folium.map.CustomPane(f"cm-{layer.name}", z_index=layer.spec.z).add_to(base)
         # what changes with the date window is a group st_folium swaps without remounting
         target = folium.FeatureGroup(name=layer.title) if layer.spec.dated else base
-        for element in _layer_elements(ev, layer, standalone=standalone):
+        for element in _layer_elements(ev, layer, view.naming, standalone=standalone):
             element.add_to(target)
         if target is not base:
             groups.append(target)
