@@ -44,6 +44,9 @@ CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
         "rejected", "called", "urged", "remarks", "comment", "commented", "responded",
         "response", "interview", "briefing", "resolution", "opposed", "stressed", "noted",
         "added", "assessed", "spoke", "saying", "according to", "pointed out",
+        "congratulated", "congratulating", "congratulates", "thanked", "praised",
+        "welcomed", "welcomes", "accused", "accuses", "denied", "denies", "demanded",
+        "appealed", "expressed", "voiced", "dismissed", "denounced",
     ),
     Category.ANNOUNCEMENT: (
         "announce", "announces", "announced", "announcement", "will", "plans", "planned",

@@ -131,8 +131,9 @@ class Article:
     dateline: str | None = None  # the dateline as printed, cited for an inherited place
 
 
-def _category(sentence: str) -> tuple[Category, int] | None:
-    """The category the sentence reports, and where its word stands; None if it reports none.
+def _category(sentence: str) -> tuple[Category, int, bool] | None:
+    """The category the sentence reports, where its word stands, and whether a verb (not
+    only a noun) says so; None if it reports none.
 
     The main verb of news copy comes early, so the earliest strong event word decides
     (a speech verb makes a statement). A leading adverbial phrase ("In response to
@@ -156,9 +157,9 @@ def _category(sentence: str) -> tuple[Category, int] | None:
     pool = strong or weak or future
     if not pool:
         speech = SPEECH.search(sentence)
-        return (Category.STATEMENT, speech.start()) if speech else None
+        return (Category.STATEMENT, speech.start(), True) if speech else None
     at, _, category = min(pool)
-    return category, at + offset
+    return category, at + offset, bool(strong)
 
 
 def _pick_date(dates: list[DateMention], anchor: int) -> DateMention:
@@ -199,7 +200,7 @@ class Extractor:
         found = _category(text)
         if found is None:
             return None
-        category, anchor = found
+        category, anchor, acted = found
         # the dateline dates and places the article, not the act its sentence reports
         skip = len(article.dateline) if article.dateline and text.startswith(
             article.dateline) else 0
@@ -219,6 +220,8 @@ class Extractor:
             return None
         if _PRONOUN_START.search(text) and not (dates or named):
             return None  # a quote's continuation: the sentence before carries the event
+        if not acted and not dates:
+            return None  # only nouns ("the treaty brings ...") and no date: a description
         supports = ["category"]
         if dates:
             when = _pick_date(dates, anchor)
