@@ -56,7 +56,10 @@ def test_first_load_draws_the_four_regions_offline() -> None:
     for name in ("Georgia", "Abkhazia", "South Ossetia", "Russia"):
         assert name in args["script"]
     links = args["js_links"] + args["css_links"]
-    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+    served = Path(APP).parent  # Streamlit serves app/static at /app/static
+    assert links and all(link.startswith("/app/static/") and
+                         (served / link.removeprefix("/app/")).is_file() for link in links), links
+    assert "/app/static/caucmap/points.js" in args["js_links"]  # our code, from a file
     default = ViewState()
     assert args["center"] == [default.lat, default.lon] and args["zoom"] == default.zoom
     assert shown_count(at) == len(default_evidence().events)

@@ -37,7 +37,7 @@ import html as htmllib
 import json
 import mimetypes
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -48,7 +48,7 @@ import folium.elements
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from folium.template import Template
 
-from caucmap.settings import VENDOR_URL
+from caucmap.settings import STATIC_URL, VENDOR_URL
 
 __all__ = [
     "DEFAULT_URL_PREFIX",
@@ -336,36 +336,46 @@ def _leaflet_icon_patch(vendor_dir: Path) -> str:
     )
 
 
-def inline_assets(html: str, vendor_dir: Path, url_prefix: str = DEFAULT_URL_PREFIX) -> str:
+def _script(name: str, code: str) -> str:
+    """Code as an inline <script> ("</script" inside it must not end the tag)."""
+    code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+    return f"<script>/* {name} */\n{code}\n</script>"
+
+
+def inline_assets(html: str, vendor_dir: Path, url_prefix: str = DEFAULT_URL_PREFIX,
+                  scripts: Mapping[str, Path] | None = None) -> str:
     """Make a rendered folium page self-contained: it then opens offline from a file.
 
     Every ``<script src>`` and ``<link rel=stylesheet>`` that names a vendored
     asset (by its CDN URL or under ``url_prefix``) becomes an inline
     ``<script>``/``<style>``; CSS ``url(...)`` images and fonts become data:
-    URIs, and Leaflet's default marker icon is given data: URIs too.  Raises
+    URIs, and Leaflet's default marker icon is given data: URIs too. ``scripts``
+    maps the app's own script URLs to their files, inlined the same way. Raises
     UnvendoredAssetError naming every script/link (or CSS url) still pointing
-    off-machine or at the local server.  Tile URLs inside the map's JS are
-    not checked: pass ``tiles=None`` (or local tiles) for a fully offline map.
+    off-machine or at the local server (anything under ``STATIC_URL``).  Tile URLs
+    inside the map's JS are not checked: pass ``tiles=None`` (or local tiles) for a
+    fully offline map.
     """
     problems: list[str] = []
     leaflet_rel = LOCAL_ASSETS[f"{_JSDELIVR}/leaflet@1.9.3/dist/leaflet.js"]
+    scripts = scripts or {}
 
     def is_local_server(url: str) -> bool:
-        return url.strip().startswith(f"{_prefix(url_prefix)}/")
+        return url.strip().startswith((f"{_prefix(url_prefix)}/", f"{STATIC_URL}/"))
 
     def script_repl(match: re.Match[str]) -> str:
         attrs = _attrs(match.group("script"))
         src = attrs.get("src")
         if src is None:
             return match.group(0)
+        if src in scripts:
+            return _script(src, scripts[src].read_text(encoding="utf-8"))
         rel = _vendored_rel(src, url_prefix)
         if rel is None:
             if _is_remote(src) or is_local_server(src):
                 problems.append(f"<script src={src!r}>")
             return match.group(0)
-        code = _vendored_file(rel, vendor_dir).read_text(encoding="utf-8")
-        code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
-        out = f"<script>/* {rel} */\n{code}\n</script>"
+        out = _script(rel, _vendored_file(rel, vendor_dir).read_text(encoding="utf-8"))
         if rel == leaflet_rel:
             out += f"\n<script>\n{_leaflet_icon_patch(vendor_dir)}\n</script>"
         return out

@@ -20,12 +20,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import ClassVar
 
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from caucmap import style
@@ -36,7 +38,7 @@ from caucmap.markup import text_html
 from caucmap.naming import Naming
 from caucmap.records import build_card, card_html
 from caucmap.safeio import read_text
-from caucmap.settings import GEODATA_URL, vendor_dir
+from caucmap.settings import GEODATA_URL, SCRIPTS_URL, scripts_dir, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
 from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, ViewState
 
@@ -49,6 +51,7 @@ LEAFLET_ONLY = ("leaflet", "leaflet_css")
 MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
 MAX_LABEL_CHARS = 40  # a region's name on the map
 MAX_LEGEND_CHARS = 120
+SCRIPTS = ("geometry", "points")  # app/static/caucmap/<name>.js
 MANY_FEATURES = 100  # past this, a fetched layer sends its commonest style once (the world)
 
 
@@ -106,6 +109,20 @@ def _leaflet_style(row: object) -> dict[str, object]:
             "dashArray": row.dash or None, "opacity": float(row.opacity or 1.0)}
 
 
+class BrowserCode(JSCSSMixin, MacroElement):
+    """caucmap's own scripts (``app/static/caucmap/*.js``) on the base map: st_folium loads
+    a base map's ``default_js`` into its frame before any map script runs, and the
+    standalone export inlines them like the vendored files."""
+
+    default_js: ClassVar[list[tuple[str, str]]] = [
+        (f"caucmap_{name}", f"{SCRIPTS_URL}/{name}.js") for name in SCRIPTS]
+    _template = Template("")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "BrowserCode"
+
+
 class FetchedGeoJson(MacroElement):
     """Geometry the browser fetches once from ``app/static/geodata`` (and caches).
 
@@ -116,24 +133,8 @@ class FetchedGeoJson(MacroElement):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-(function () {
-  var styles = {{ this.styles|tojson }}, tips = {{ this.tips|tojson }};
-  var key = {{ this.key|tojson }}, fallback = {{ this.fallback|tojson }};
-  function draw(data) {
-    L.geoJSON(data, {
-      pane: {{ this.pane|tojson }},
-      filter: function (f) { return fallback !== null || f.properties[key] in styles; },
-      style: function (f) { return styles[f.properties[key]] || fallback; },
-      pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 5}); },
-      onEachFeature: function (f, layer) {
-        var tip = tips[f.properties[key]];
-        if (tip) { layer.bindTooltip(tip, {sticky: true}); }
-      }
-    }).addTo({{ this._parent.get_name() }});
-  }
-  {% if this.inline %}draw({{ this.inline }});{% else %}
-  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);{% endif %}
-})();
+caucmap.geometry({{ this._parent.get_name() }}, {{ this.options|tojson }}
+                 {%- if this.inline %}, {{ this.inline }}{% endif %});
 {% endmacro %}
 """)
 
@@ -153,6 +154,9 @@ class FetchedGeoJson(MacroElement):
                        if self.fallback is None or look != self.fallback}
         self.tips = {getattr(r, self.key): tooltip_html(r.tooltip) for r in rows
                      if r.tooltip and (self.fallback is None or "\n" in r.tooltip)}
+        self.options = {"styles": self.styles, "tips": self.tips, "key": self.key,
+                        "fallback": self.fallback, "pane": pane,
+                        "url": None if inline else self.url}  # a file fetches nothing
 
 
 def _commonest(looks: list[dict[str, object]]) -> dict[str, object]:
@@ -247,129 +251,17 @@ class PointLayer(MacroElement):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-(function () {
-  var icons = {{ this.icons|tojson }}, group = {{ this._parent.get_name() }};
-  {% if this.columns %}
-  // base64 holds only [A-Za-z0-9+/=]: safe in a JS string, no escaping pass over a megabyte
-  var cols = {lat: "{{ this.columns.lat }}", lon: "{{ this.columns.lon }}",
-              icon: "{{ this.columns.icon }}", label: {{ this.columns.label|tojson }}};
-  function decode(b64, T) {
-    var s = atob(b64), u = new Uint8Array(s.length);
-    for (var k = 0; k < s.length; k++) { u[k] = s.charCodeAt(k); }
-    return new T(u.buffer);
-  }
-  var lat = decode(cols.lat, Int32Array), lon = decode(cols.lon, Int32Array);
-  var sym = decode(cols.icon, Uint8Array), n = lat.length;
-  // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
-  var px = new Float64Array(n), py = new Float64Array(n), order = new Uint32Array(n);
-  for (var k = 0; k < n; k++) {
-    var phi = lat[k] / 1e5 * Math.PI / 180;
-    px[k] = (lon[k] / 1e5 + 180) / 360 * 256;
-    py[k] = (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2 * 256;
-    order[k] = k;
-  }
-  order.sort(function (a, b) { return sym[a] - sym[b]; });  // one paint style per run
-  function tipText(i) {
-    return cols.label + ' ' + (i + 1) + ' of ' + n +
-           ': click to read its evidence<br>ref: #' + i;
-  }
-  // every point on one canvas: no Leaflet object per point, so 100k points draw in
-  // one pass and the tab stays responsive
-  var Points = L.Layer.extend({
-    onAdd: function (map) {
-      var c = this._canvas = L.DomUtil.create('canvas', 'leaflet-zoom-hide');
-      c.style.position = 'absolute';
-      c.style.pointerEvents = 'none';
-      map.getPane({{ this.pane|tojson }}).appendChild(c);
-      this._sx = new Float32Array(n);
-      this._sy = new Float32Array(n);
-      this._tip = L.tooltip({direction: 'top', offset: [0, -4]});
-      map.on('moveend resize', this._draw, this);
-      map.on('click', this._click, this);
-      map.on('mousemove', this._hover, this);
-      this._draw();
-    },
-    onRemove: function (map) {
-      L.DomUtil.remove(this._canvas);
-      map.off('moveend resize', this._draw, this);
-      map.off('click', this._click, this);
-      map.off('mousemove', this._hover, this);
-      map.closeTooltip(this._tip);
-      if (this._probe) { group.removeLayer(this._probe); }
-    },
-    _draw: function () {
-      var map = this._map, size = map.getSize(), c = this._canvas;
-      L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
-      c.width = size.x;
-      c.height = size.y;
-      var ctx = c.getContext('2d'), scale = Math.pow(2, map.getZoom());
-      var tl = map.getPixelBounds().min, sx = this._sx, sy = this._sy, last = -1;
-      for (var j = 0; j <= n; j++) {
-        var i = order[j];
-        if (j === n || sym[i] !== last) {
-          if (last >= 0) {
-            var icon = icons[last];
-            ctx.globalAlpha = icon.opacity;
-            ctx.strokeStyle = ctx.fillStyle = icon.color;
-            if (icon.hollow) { ctx.lineWidth = 1.5; ctx.stroke(); } else { ctx.fill(); }
-          }
-          if (j === n) { break; }
-          last = sym[i];
-          ctx.beginPath();
-        }
-        var x = px[i] * scale - tl.x, y = py[i] * scale - tl.y;
-        sx[i] = x;
-        sy[i] = y;
-        if (x < -5 || y < -5 || x > size.x + 5 || y > size.y + 5) { continue; }
-        ctx.moveTo(x + 3.5, y);
-        ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
-      }
-    },
-    _nearest: function (p) {
-      var best = -1, dist = 49;  // within 7 px
-      for (var i = 0; i < n; i++) {
-        var dx = this._sx[i] - p.x, dy = this._sy[i] - p.y, d = dx * dx + dy * dy;
-        if (d < dist) { dist = d; best = i; }
-      }
-      return best;
-    },
-    _latlng: function (i) { return L.latLng(lat[i] / 1e5, lon[i] / 1e5); },
-    _hover: function (e) {
-      var i = this._nearest(e.containerPoint), map = this._map;
-      if (i < 0) { map.closeTooltip(this._tip); return; }
-      this._tip.setLatLng(this._latlng(i)).setContent(tipText(i));
-      map.openTooltip(this._tip);
-    },
-    _click: function (e) {
-      // a throw-away marker carries the point's ref through the group, where
-      // streamlit-folium's click handler reads its tooltip
-      var i = this._nearest(e.containerPoint);
-      if (i < 0) { return; }
-      if (this._probe) { group.removeLayer(this._probe); }
-      var probe = this._probe = L.circleMarker(this._latlng(i), {radius: 1, opacity: 0,
-                                                                fillOpacity: 0});
-      probe.bindTooltip(tipText(i));
-      group.addLayer(probe);
-      probe.fire('click', {latlng: probe.getLatLng(), originalEvent: e.originalEvent}, true);
-    }
-  });
-  group.addLayer(new Points());
-  {% else %}
-  var rows = {{ this.rows|tojson }};
-  var divs = icons.map(function (i) {
-    return L.divIcon({html: i.svg, className: 'cm-marker', iconSize: [18, 18],
-                      iconAnchor: [9, 9]});
-  });
-  rows.forEach(function (r) {
-    var m = L.marker([r[0], r[1]], {icon: divs[r[2]]});
-    if (r[3]) { m.bindTooltip(r[3]); }
-    if (r[4]) { m.bindPopup(r[4], {maxWidth: 360}); }
-    m.addTo(group);
-  });
-  {% endif %}
-})();
+{% if this.columns %}
+caucmap.canvasPoints({{ this._parent.get_name() }}, {{ this.icons|tojson }},
+                     {{ this.pane|tojson }}, {lat: "{{ this.columns.lat }}",
+                     lon: "{{ this.columns.lon }}", icon: "{{ this.columns.icon }}",
+                     label: {{ this.columns.label|tojson }}});
+{%- else %}
+caucmap.points({{ this._parent.get_name() }}, {{ this.icons|tojson }}, {{ this.rows|tojson }});
+{%- endif %}
 {% endmacro %}
 """)
+    # base64 holds only [A-Za-z0-9+/=]: safe in a JS string, no escaping pass over a megabyte
 
     def __init__(self, layer: Layer, pane: str, *, popup: Callable[[str], str] | None = None,
                  max_icons: int = MAX_ICONS) -> None:
@@ -440,6 +332,7 @@ def _base_map(center: tuple[float, float], zoom: int) -> folium.Map:
     base.default_css = [a for a in base.default_css if a[0] in LEAFLET_ONLY]
     base.get_root().header.add_child(folium.Element(CSS))
     icon_path_element().add_to(base)
+    BrowserCode().add_to(base)
     return base
 
 
@@ -483,7 +376,9 @@ def standalone_html(ev: Evidence, view: ViewState) -> str:
         '<div style="position:absolute;top:10px;right:10px;z-index:1000;max-width:340px">'
         + legend_html(parts.layers) + "</div>")
     m.get_root().html.add_child(legend)
-    return inline_assets(m.get_root().render(), vendor_dir(ev.root))
+    scripts = {f"{SCRIPTS_URL}/{name}.js": scripts_dir(ev.root) / f"{name}.js"
+               for name in SCRIPTS}
+    return inline_assets(m.get_root().render(), vendor_dir(ev.root), scripts=scripts)
 
 
 def context_html(text: str, span: tuple[int, int] | None) -> str:

@@ -29,6 +29,8 @@ STATIC_URL = "/app/static"
 GEODATA_URL = f"{STATIC_URL}/geodata"
 #: Leaflet and the other vendored libraries.
 VENDOR_URL = f"{STATIC_URL}/vendor"
+#: caucmap's own browser code (points, fetched geometry).
+SCRIPTS_URL = f"{STATIC_URL}/caucmap"
 
 
 def is_project(folder: Path) -> bool:
@@ -78,3 +80,8 @@ def static_dir(root: Path) -> Path:
 def vendor_dir(root: Path) -> Path:
     """Pinned copies of Leaflet & co. (``scripts/vendor_assets.py``), served at VENDOR_URL."""
     return static_dir(root) / "vendor"
+
+
+def scripts_dir(root: Path) -> Path:
+    """caucmap's own browser code, served at SCRIPTS_URL."""
+    return static_dir(root) / "caucmap"
