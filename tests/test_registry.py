@@ -24,7 +24,8 @@ from caucmap.render_static import figure_bytes, render
 from caucmap.render_web import standalone_html, web_map
 from caucmap.viewstate import ViewState
 
-RENDERERS = [Path(layers.__file__).with_name(n) for n in ("render_web.py", "render_static.py")]
+LIBRARY = Path(layers.__file__).parent
+RENDERERS = [LIBRARY / "render_web.py", *sorted((LIBRARY / "render_static").glob("*.py"))]
 TIP = "Patch tooltip 7f3a"
 LEGEND = "Patch legend 7f3a"
 ATTRIBUTION = "Patch data: a test"
