@@ -27,6 +27,7 @@ from caucmap.freshness import stale
 from caucmap.models import LayerName
 from caucmap.naming import Naming
 from caucmap.search import resolvers
+from caucmap.settings import project_root
 from caucmap.viewstate import (
     EARLIEST,
     FILTER_PARAMS,
@@ -160,9 +161,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from caucmap.evidence import project_root
-
-    return (args.root or project_root()).resolve()
+    return project_root(args.root).resolve()
 
 
 def _candidate_line(c: dict) -> str:
