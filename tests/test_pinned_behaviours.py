@@ -239,6 +239,12 @@ def test_write_atomic_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
     assert target.read_bytes() == b"replacement"
 
 
+def test_write_atomic_writes_text_as_utf8(tmp_path: Path) -> None:
+    target = tmp_path / "layer.geojson"
+    write_atomic(target, "Sokhumi \u2013 \u10e1\u10dd\u10ee\u10e3\u10db\u10d8")
+    assert target.read_bytes() == "Sokhumi \u2013 \u10e1\u10dd\u10ee\u10e3\u10db\u10d8".encode()
+
+
 # ---------------------------------------------------------------- escaping
 # (the evidence panel's escaping is pinned in test_pinned_app_escaping.py)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, Filters, ViewState, pixel_rounded
+from caucmap.models import LayerName
+from caucmap.viewstate import MAX_QUERY, MAX_ZOOM, MIN_ZOOM, Filters, ViewState, pixel_rounded
 
 
 @pytest.mark.parametrize(("zoom", "rounded"), [
@@ -41,3 +42,46 @@ def test_filters_are_described_in_words_with_display_names() -> None:
 def test_no_filter_is_described_as_nothing() -> None:
     assert Filters().describe() == "" and not Filters().active()
     assert not Filters(q="   ").active()  # a blank search narrows nothing
+
+
+def test_filters_come_from_the_url_deduplicated_and_tidied() -> None:
+    view, notices = ViewState.from_query({
+        "category": "treaty_signing, ,statement,treaty_signing", "actor": "raul-khajimba",
+        "outlet": "Sputnik", "disputed": "1", "q": "  treaty   Sochi ", "layers": "events,borders",
+    })
+    assert notices == []
+    assert view.filters == Filters(categories=("treaty_signing", "statement"),
+                                   actors=("raul-khajimba",), outlets=("Sputnik",),
+                                   disputed=True, q="treaty Sochi")
+    assert view.layers == {LayerName.EVENTS, LayerName.BORDERS}
+
+
+def test_a_filter_is_resolved_from_any_spelling_and_a_long_search_is_cut() -> None:
+    known = {"khajimba": "raul-khajimba"}
+    view, notices = ViewState.from_query({"actor": "Khajimba,Putin", "q": "x" * 500},
+                                         resolve={"actor": lambda s: known.get(s.lower())})
+    assert view.filters.actors == ("raul-khajimba",)
+    assert view.filters.q == "x" * MAX_QUERY
+    assert notices == ["Ignored URL parameter actor='Putin': no such actor; using the default."]
+
+
+def test_each_bad_parameter_gets_its_own_plain_notice() -> None:
+    _, notices = ViewState.from_query({
+        "from": "2014-02-30", "layers": "events,x", "naming": "klingon", "event": "nope",
+        "category": "bombing", "actor": "Not An Id", "disputed": "maybe",
+    }, {"known"})
+    assert notices == [f"Ignored URL parameter {n}; using the default." for n in (
+        "from='2014-02-30': not a real date in YYYY-MM-DD form",
+        "layers='events,x': layers are borders, events, recognition, war2008 or 'none'",
+        "naming='klingon': one of georgian, russian, english",
+        "event='nope': no such event",
+        "category='bombing': no such category",
+        "actor='Not An Id': no such actor",
+        "disputed='maybe': 0 or 1",
+    )]
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(0.0, 180.0), (85.0, -180.0), (-85.0, 0.0)])
+def test_centres_on_the_edges_of_the_map_are_kept(lat: float, lon: float) -> None:
+    view, notices = ViewState.from_query({"lat": str(lat), "lon": str(lon), "zoom": "5"})
+    assert notices == [] and (view.lat, view.lon, view.zoom) == (lat, lon, 5)
