@@ -85,3 +85,11 @@ def test_each_bad_parameter_gets_its_own_plain_notice() -> None:
 def test_centres_on_the_edges_of_the_map_are_kept(lat: float, lon: float) -> None:
     view, notices = ViewState.from_query({"lat": str(lat), "lon": str(lon), "zoom": "5"})
     assert notices == [] and (view.lat, view.lon, view.zoom) == (lat, lon, 5)
+
+
+def test_no_layers_and_several_filter_values_survive_the_url() -> None:
+    view = ViewState(layers=frozenset(),
+                     filters=Filters(categories=("statement", "protest"), q="a b"))
+    query = view.to_query()
+    assert query["layers"] == "none" and query["category"] == "statement,protest"
+    assert ViewState.from_query(query) == (view, [])

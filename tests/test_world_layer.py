@@ -52,3 +52,11 @@ def test_the_legend_explains_every_fill(ev: Evidence) -> None:
     assert {e.color for e in fills} == {"#8a8a8a"}  # the countries' outline
     explained = {e.fill for e in fills} | {style.REGION_FILL["context"]}
     assert set(layer.frame["fill"]) <= explained
+
+
+def test_a_withdrawal_shows_in_the_tooltip_from_its_day_on(ev: Evidence) -> None:
+    def tuvalu_tip(at: date) -> str:
+        return _row(ev, at, "Tuvalu")["tooltip"]
+
+    assert "withdrawn" not in tuvalu_tip(date(2014, 3, 30))
+    assert "withdrawn 31 March 2014" in tuvalu_tip(date(2014, 3, 31))
