@@ -40,7 +40,7 @@ geodata: $(STAMP)  ## rebuild geodata/ from ../shared/geodata-raw
 # MUTANTS are mutmut names: the core modules and every function that escapes text
 MUTATE_DIR ?= $(or $(TMPDIR),/tmp)/caucmap-mutate
 MUTANTS ?= caucmap.evidence.* caucmap.textmatch.* caucmap.viewstate.* caucmap.layers.* \
-	caucmap.models.* caucmap.atomic.* caucmap.markup.* caucmap.records.x_card_html* \
+	caucmap.dates.* caucmap.models.* caucmap.atomic.* caucmap.markup.* caucmap.records.x_card_html* \
 	caucmap.records.x_claim_html* caucmap.records.x_cited_html* \
 	caucmap.records.x_card_markdown* caucmap.render_web.x_legend_html* \
 	caucmap.render_web.x_context_html*
