@@ -349,9 +349,6 @@ def test_date_filter_returns_exactly_the_overlapping_war_features(ev: Evidence) 
 # ---------------------------------------------------------------- downloads
 
 
-@pytest.mark.xfail(strict=True, reason="tables.to_csv writes '\\n' line ends, so the csv "
-                   "module leaves a lone CR unquoted and the row splits (found by "
-                   "test_properties; fix: lineterminator='\\r\\n' or quote every field)")
 def test_csv_cell_with_a_carriage_return_stays_in_its_row(scratch: Path) -> None:
     def retitle(data: dict) -> None:
         data["events"][0]["title"] = "Talks\rin Sochi"

@@ -130,7 +130,7 @@ def to_csv(layer: Layer) -> str:
     fields = EVENT_COLUMNS if acled else [
         *(c for c in data.columns if c != data.geometry.name), "latitude", "longitude"]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
