@@ -168,6 +168,19 @@ def draw_marker(ax: Axes, x: float, y: float, row: object, st: Style, zorder: fl
 
 
 
+def frame_axes(ax: Axes, rect: tuple[float, float, float, float], edge: str,
+               width: float) -> None:
+    """A map frame over ``rect`` (EPSG:3857): sea underneath, no ticks, a thin outline."""
+    ax.set_xlim(rect[0], rect[2])
+    ax.set_ylim(rect[1], rect[3])
+    ax.set_facecolor(style.SEA)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor(edge)
+        spine.set_linewidth(width)
+
+
 # ---------------------------------------------------------------- the world around the map
 
 
@@ -309,14 +322,7 @@ def draw_inset(sheet: Sheet, root: Path, box: Bbox,
     cx, cy = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
     cy = min(max(cy, -MERCATOR_HALF + height / 2), MERCATOR_HALF - height / 2)
     rect = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-    ax.set_xlim(rect[0], rect[2])
-    ax.set_ylim(rect[1], rect[3])
-    ax.set_facecolor(style.SEA)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.5 * scale)
-        spine.set_edgecolor(MUTED_INK)
+    frame_axes(ax, rect, MUTED_INK, 0.5 * scale)
     world = world_mercator(root)
     clipped = shapely.clip_by_rect(world.geometry.values, *rect)
     keep = ~shapely.is_empty(clipped)

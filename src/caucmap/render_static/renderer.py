@@ -37,6 +37,7 @@ from caucmap.render_static.artists import (
     draw_polygons,
     draw_scale_bar,
     draw_world_base,
+    frame_axes,
     legend_handle,
     projected,
 )
@@ -260,14 +261,7 @@ def _draw_map(sheet: Sheet, ax: Axes, ev: Evidence, layers: Mapping[str, Layer],
     """Every layer bottom up (the world beyond the regional box first, where the view
     reaches it), then the scale bar; returns what label placement needs."""
     st = sheet.st
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
-    ax.set_facecolor(style.SEA)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor(INK)
-        spine.set_linewidth(0.6 * st.scale)
+    frame_axes(ax, extent, INK, 0.6 * st.scale)
     pad = 0.05 * (extent[2] - extent[0])
     rect = (extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)
     box = shapely.box(*rect)
