@@ -26,16 +26,15 @@ from functools import lru_cache
 from caucmap import geodata
 from caucmap.evidence import Evidence
 from caucmap.ingest.names import NameIndex
-from caucmap.models import Event
+from caucmap.models import Event, Place
 from caucmap.viewstate import Filters
 
 REGIONS = {"abkhazia": "ABK", "south-ossetia": "SOS"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_HITS = 200
 RANK_AT_MOST = 2000  # hits ranked by relevance; a broader query lists in catalogue order
-MARK_START, MARK_END = "\x02", "\x03"  # FTS5 highlight markers: never in catalogue text
+MARK_START, MARK_END = "\x02", "\x03"  # around a matched word: never in catalogue text
 EXCERPT_BREAK = "\n\x1e\n"  # between an event's excerpts in its row; never in a quote
-FIELDS = ("title", "summary", "excerpts")
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class _Catalogue:
         return ids | {self.region_of[i] for i in ids if i in self.region_of}
 
 
-def _place_names(place) -> list[str]:  # type: ignore[no-untyped-def]
+def _place_names(place: Place) -> list[str]:
     return [*place.names.model_dump().values(), *place.variants]
 
 
