@@ -32,7 +32,8 @@ _ROLES = (
     r"(?:President|Prime\s+Minister|Premier|Minister|Foreign\s+Minister|spokes(?:wo)?man|"
     r"spokesperson|leader|head|chief|chairman|chairwoman|chair|Speaker|envoy|Ambassador|"
     r"Secretary(?:[- ]General)?|Senator|General|Gen\.|commander|mayor|MP|lawmaker|official|"
-    r"negotiator|ombudsman|representative|Patriarch|aide|adviser|advisor|director|governor)"
+    r"negotiator|ombudsman|representative|Patriarch|aide|adviser|advisor|director|governor|"
+    r"candidate|activist|journalist|lawyer|analyst|politician)"
     r"s?"  # "Presidents Nicolas Sarkozy and Dmitry Medvedev", "Foreign ministers ..."
 )
 TITLES = rf"(?i:{_MODIFIERS}{_ROLES})"  # titles in any case; names stay capitalised
