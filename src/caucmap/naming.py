@@ -34,6 +34,11 @@ def place_name(place: Place, naming: Naming) -> str:
     return getattr(place.names, naming.value)
 
 
+def all_names(place: Place) -> tuple[str, ...]:
+    """Every name of a place: the three conventions, then the spellings the seeds use."""
+    return (place.names.georgian, place.names.russian, place.names.english, *place.variants)
+
+
 class Localiser:
     """Rewrites every known place name in a text to one convention.
 
@@ -50,8 +55,7 @@ class Localiser:
         table: dict[str, str] = {}
         for place in places:
             target = place_name(place, naming)
-            for alias in (place.names.georgian, place.names.russian, place.names.english,
-                          *place.variants):
+            for alias in all_names(place):
                 table.setdefault(alias, target)
         self._by_first: dict[str, list[tuple[str, str]]] = {}
         for alias in sorted(table, key=len, reverse=True):

@@ -26,7 +26,8 @@ from functools import lru_cache
 from caucmap import geodata
 from caucmap.evidence import Evidence
 from caucmap.ingest.names import NameIndex
-from caucmap.models import Event, Place
+from caucmap.models import Event
+from caucmap.naming import all_names
 from caucmap.viewstate import Filters
 
 REGIONS = {"abkhazia": "ABK", "south-ossetia": "SOS"}
@@ -60,10 +61,10 @@ class _Catalogue:
         self.events: dict[str, Event] = {e.id: e for e in ev.events}
         self.region_of = _regions_of_places(ev)
         self.names = NameIndex([*((n, f"place:{p.id}") for p in ev.places.values()
-                                  for n in _place_names(p)),
+                                  for n in all_names(p)),
                                 *((n, f"actor:{a.id}") for a in ev.actors.values()
                                   for n in (a.name, *a.spellings))])
-        place_words = {p.id: " ".join(_place_names(p)) for p in ev.places.values()}
+        place_words = {p.id: " ".join(all_names(p)) for p in ev.places.values()}
         actor_words = {a.id: " ".join((a.name, *a.spellings)) for a in ev.actors.values()}
         outlet_of = {s.id: s.outlet for s in ev.sources.values()}
         self.by: dict[str, dict[str, set[str]]] = {
@@ -98,10 +99,6 @@ class _Catalogue:
         """The event's places and the regions they lie in."""
         ids = {p.id for p in e.places}
         return ids | {self.region_of[i] for i in ids if i in self.region_of}
-
-
-def _place_names(place: Place) -> list[str]:
-    return [*place.names.model_dump().values(), *place.variants]
 
 
 def _regions_of_places(ev: Evidence) -> dict[str, str]:
@@ -139,7 +136,7 @@ def _expansions(cat: _Catalogue, word: str) -> list[str]:
     known = cat.ev.places.get(ident) if kind == "place" else cat.ev.actors.get(ident)
     if known is None:
         return []
-    names = (_place_names(known) if kind == "place"
+    names = (all_names(known) if kind == "place"
              else [known.name, *known.spellings])  # type: ignore[union-attr]
     return list(dict.fromkeys(w for n in names for w in _WORD.findall(n)[-1:]))
 

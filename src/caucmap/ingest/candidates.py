@@ -27,6 +27,7 @@ from caucmap.ingest.dates import DateMention, find_dates, month_bounds
 from caucmap.ingest.places import PlaceFinder, PlaceHit, read_state_names
 from caucmap.ingest.sentences import Sentence, split_sentences
 from caucmap.models import Category, DateBasis, DatePrecision
+from caucmap.naming import all_names
 
 # Event words that, alone, do not make a sentence report an event: they name things
 # ("the treaty", "troops", "parliament") more often than they report acts.
@@ -174,7 +175,7 @@ class Extractor:
     def __init__(self, evidence: Evidence) -> None:
         self.places = PlaceFinder.for_project(evidence)
         place_names = [n for p in evidence.places.values()
-                       for n in (*p.names.model_dump().values(), *p.variants)]
+                       for n in all_names(p)]
         self.actors = ActorFinder(evidence.actors.values(), not_people=place_names,
                                   states=read_state_names(evidence.root))
         self.states = {a.id for a in evidence.actors.values() if a.kind == "state"}

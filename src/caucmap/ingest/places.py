@@ -21,6 +21,7 @@ from typing import Any
 from caucmap.evidence import Evidence
 from caucmap.ingest.names import NameIndex
 from caucmap.models import LocationPrecision, Place
+from caucmap.naming import all_names
 from caucmap.safeio import load_json, read_text
 
 POPULATED_PLACES = Path("geodata") / "populated_places.geojson"
@@ -82,7 +83,7 @@ class PlaceFinder:
         self._places = {p.id: p for p in places}
         self._populated: dict[str, dict[str, Any]] = {}
         entries = [(name, place.id) for place in self._places.values()
-                   for name in (*place.names.model_dump().values(), *place.variants)]
+                   for name in all_names(place)]
         for row in populated:
             key = f"ne:{row['geonameid'] or row['name']}"
             self._populated[key] = row

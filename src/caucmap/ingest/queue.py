@@ -35,6 +35,7 @@ from caucmap.evidence import Evidence, load_evidence
 from caucmap.ingest.candidates import Candidate
 from caucmap.ingest.yamledit import RoundTrip
 from caucmap.models import Category, DateBasis, DatePrecision
+from caucmap.naming import all_names
 from caucmap.safeio import load_json, read_text
 
 QUEUE = Path("review") / "queue.json"
@@ -178,7 +179,7 @@ class _Edit:
         text = place.get("text", "")
         if place.get("id"):
             known = self.evidence.places.get(place["id"])
-            names = {*known.names.model_dump().values(), *known.variants} if known else set()
+            names = set(all_names(known)) if known else set()
             if known and text and not place.get("inherited") and text not in names:
                 entry = self.gazetteer.find("places", known.id)
                 entry["variants"].append(text) if "variants" in entry else entry.update(
