@@ -23,7 +23,8 @@ from caucmap.geobuild import build_geodata
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"
 RAW = Path(__file__).resolve().parents[2] / "shared" / "geodata-raw"
-FILES = ("regions.geojson", "borders.geojson", "world.geojson", "populated_places.geojson")
+FILES = ("regions.geojson", "borders.geojson", "world.geojson", "populated_places.geojson",
+         "context.geojson")
 # Geodesic areas of the raw polygons, from geodata-raw/PROVENANCE.md.
 RAW_AREA_KM2 = {"GEO": 69_574, "ABK": 8_638, "SOS": 4_465}
 EXTENT = (26.0, 36.0, 52.0, 57.5)

@@ -12,7 +12,9 @@ files so that the map, the tests and the README all describe the same geometry:
   small-scale polygons, for the world-wide recognition view;
 - ``populated_places.geojson``: Natural Earth populated places of the region (and the
   world's capitals) with their name variants and GeoNames ids, which ingest proposes as
-  new gazetteer entries when an article names a place the gazetteer lacks.
+  new gazetteer entries when an article names a place the gazetteer lacks;
+- ``context.geojson``: places, rivers, lakes, ranges, peaks and division labels for
+  reading the map (:mod:`caucmap.geocontext`), also copied for the browser.
 
 Usage::
 
@@ -44,6 +46,7 @@ from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from caucmap.atomic import TargetExistsError, write_atomic
+from caucmap.geocontext import context_rows
 
 #: Map extent (lon_min, lat_min, lon_max, lat_max); wide enough to include Moscow.
 EXTENT: tuple[float, float, float, float] = (26.0, 36.0, 52.0, 57.5)
@@ -66,6 +69,7 @@ REGION_FILE = "regions.geojson"
 BORDER_FILE = "borders.geojson"
 WORLD_FILE = "world.geojson"
 PLACES_FILE = "populated_places.geojson"
+CONTEXT_FILE = "context.geojson"
 DISPUTED_FILE = "ne_10m_admin_0_disputed_areas.geojson"
 
 #: ISO 3166-1 numeric -> (alpha-3, common English name) for every country in EXTENT.
@@ -585,11 +589,12 @@ WEB_DIGITS = 4  # ~10 m: finer than the browser map's maximum zoom needs
 
 def build_geodata(raw: Path, out: Path, *, web_out: Path | None = None,
                   force: bool = False) -> list[Path]:
-    """Build regions, borders and world GeoJSON from ``raw`` into ``out``; return the paths.
+    """Build regions, borders, world, places and context GeoJSON from ``raw`` into ``out``;
+    return the paths.
 
-    ``web_out`` (the app's ``static/geodata``) gets the same features at 4 decimals:
-    the browser fetches them once and caches them instead of receiving the geometry
-    with every rerun. Refuses to replace existing files unless ``force``
+    ``web_out`` (the app's ``static/geodata``) gets the map layers at 4 decimals (and the
+    context layer): the browser fetches them once and caches them instead of receiving
+    the geometry with every rerun. Refuses to replace existing files unless ``force``
     (``TargetExistsError``), and checks every target before computing anything, so a
     refused build writes nothing.
     """
@@ -598,7 +603,9 @@ def build_geodata(raw: Path, out: Path, *, web_out: Path | None = None,
     targets = [out / name for name in names]
     if web_out is not None:
         targets += [Path(web_out) / name for name in names]
-    targets.append(out / PLACES_FILE)
+    targets += [out / PLACES_FILE, out / CONTEXT_FILE]
+    if web_out is not None:
+        targets.append(Path(web_out) / CONTEXT_FILE)
     if not force:
         for target in targets:
             if target.exists():
@@ -611,4 +618,8 @@ def build_geodata(raw: Path, out: Path, *, web_out: Path | None = None,
         texts += [_feature_collection(r, min(d, WEB_DIGITS)) for r, d in
                   zip(rows, digits, strict=True)]
     texts.append(_feature_collection(_place_features(raw), WEB_DIGITS))
+    breakaway = {rid: cover[rid] for rid in BREAKAWAY}
+    # simplified to ~500 m, so 4 decimals (~10 m) lose nothing: one text for both copies
+    context = _feature_collection(context_rows(raw, breakaway), WEB_DIGITS)
+    texts += [context] * (2 if web_out is not None else 1)
     return [write_atomic(p, text, overwrite=force) for p, text in zip(targets, texts, strict=True)]
