@@ -59,6 +59,7 @@ LAYER_LABELS = {
     LayerName.BORDERS: "Contested borders",
     LayerName.WAR2008: "The 2008 war",
     LayerName.EVENTS: "Events",
+    LayerName.CONTEXT: "Place names, rivers and relief",
 }
 
 st.set_page_config(page_title="caucmap", page_icon=":world_map:", layout="wide")

@@ -32,8 +32,8 @@ from shapely.ops import polylabel
 from caucmap import freshness, geodata, search, style
 from caucmap.dates import date_label, format_date
 from caucmap.evidence import Evidence
-from caucmap.models import Citation, Event, Evidenced, LayerName, Recognition
-from caucmap.naming import Naming, place_name
+from caucmap.models import Citation, Event, Evidenced, LayerName, Place, Recognition
+from caucmap.naming import Naming, all_names, place_name
 from caucmap.records import disagreements, dispute_line
 from caucmap.viewstate import ViewState, Worldview
 
@@ -514,6 +514,111 @@ def war_layer(ev: Evidence, view: ViewState) -> Layer:
                  "2008 war: caucmap catalogue; zones are schematic")
 
 
+#: a gazetteer place's kind -> (min_zoom, rank) on the context layer: capitals and region
+#: centres first, towns when zoomed in, villages and sites (the Roki tunnel) close up
+GAZETTEER_ZOOM: dict[str, tuple[int, int]] = {
+    "capital": (6, 1), "city": (7, 3), "town": (8, 4), "feature": (9, 5), "village": (10, 5),
+    "residence": (10, 6),
+}
+CONTEXT_ATTRIBUTION = ("Places, rivers, relief: Natural Earth (public domain) and the caucmap "
+                       "gazetteer")
+CONTEXT_COLUMNS = ("id", "kind", "name", "name_en", "name_ru", "gazetteer", "rank", "min_zoom",
+                   "elevation", "source")
+
+
+def context_layer(ev: Evidence, view: ViewState) -> Layer:
+    """Place names, rivers, lakes, ranges, peaks and division labels for reading the map."""
+    return _context_layer(ev, view.naming)
+
+
+def _gazetteer_twin(ev: Evidence, rec: object) -> Place | None:
+    """The gazetteer's entry for a Natural Earth place: same GeoNames id, or one of its
+    names within about 5 km."""
+    geonameid = int(rec.geonameid) if pd.notna(rec.geonameid) else None
+    for place in ev.places.values():
+        if place.kind not in GAZETTEER_ZOOM:
+            continue
+        if geonameid and place.coordinates_from.get("natural_earth_geonameid") == geonameid:
+            return place
+        near = abs(place.lon - rec.geometry.x) + abs(place.lat - rec.geometry.y) < 0.05
+        if near and rec.name in all_names(place):
+            return place
+    return None
+
+
+def _context_label_at(geom: shapely.Geometry) -> shapely.Point:
+    """Points label themselves, areas at their pole of inaccessibility, a river on its
+    longest part where it passes closest to the default view's centre (the reader's
+    Caucasus, not its far end), kept off the part's ends."""
+    if geom.geom_type == "Point":
+        return geom
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return label_point(geom)
+    line = max(shapely.get_parts(geom), key=lambda g: g.length)
+    focus = shapely.Point(ViewState().lon, ViewState().lat)
+    return line.interpolate(min(max(line.project(focus, normalized=True), 0.2), 0.8),
+                            normalized=True)
+
+
+def _context_style(kind: str, min_zoom: int) -> dict[str, object]:
+    if kind == "river":
+        return {"color": style.CONTEXT_WATER, "weight": 1.3 if min_zoom <= 6 else 0.8}
+    if kind == "lake":
+        return {"color": style.CONTEXT_WATER, "weight": 0.6, "fill": style.SEA,
+                "fill_opacity": 1.0}
+    if kind == "range":
+        return {"color": style.CONTEXT_RELIEF, "weight": 0.0, "fill": style.CONTEXT_RELIEF,
+                "fill_opacity": 0.12}
+    return {"color": style.CONTEXT_INK, "weight": 0.0}
+
+
+@lru_cache(maxsize=8)
+def _context_layer(ev: Evidence, naming: Naming) -> Layer:
+    """Natural Earth's context features plus the gazetteer's places, which replace their
+    Natural Earth twins and take the naming convention (Sokhumi / Sukhum)."""
+    raw = geodata.read_layer(ev.root, "context")
+    west, south, east, north = raw.total_bounds
+    rows, geoms, twins = [], [], set()
+    for rec in raw.itertuples():
+        twin = _gazetteer_twin(ev, rec) if rec.kind == "place" else None
+        if twin is not None:  # drawn below, as the gazetteer's place
+            twins.add((twin.id, rec.min_zoom, rec.rank))
+            continue
+        name = ev.localise(rec.name, naming) if rec.name else ""
+        label = f"{name} {int(rec.elevation):,} m" if rec.kind == "peak" else name
+        rows.append({
+            "id": rec.id, "kind": rec.kind, "name": name, "name_en": rec.name,
+            "name_ru": rec.name_ru, "gazetteer": None, "rank": int(rec.rank),
+            "min_zoom": int(rec.min_zoom),
+            "elevation": None if pd.isna(rec.elevation) else int(rec.elevation),
+            "source": rec.source, **_context_style(rec.kind, int(rec.min_zoom)),
+            "label": label, "label_at": _context_label_at(rec.geometry) if label else None,
+        })
+        geoms.append(rec.geometry)
+    natural_earth = {pid: (zoom, rank) for pid, zoom, rank in twins}
+    for place in sorted(ev.places.values(), key=lambda p: p.id):
+        point = shapely.Point(place.lon, place.lat)
+        if place.kind not in GAZETTEER_ZOOM or not (west <= place.lon <= east
+                                                   and south <= place.lat <= north):
+            continue
+        zoom, rank = GAZETTEER_ZOOM[place.kind]
+        ne_zoom, ne_rank = natural_earth.get(place.id, (zoom, rank))
+        name = place_name(place, naming)
+        rows.append({
+            "id": f"place-{place.id}", "kind": "place", "name": name,
+            "name_en": place.names.english, "name_ru": None, "gazetteer": place.id,
+            "rank": min(rank, int(ne_rank)), "min_zoom": min(zoom, int(ne_zoom)),
+            "elevation": None, "source": "caucmap gazetteer",
+            **_context_style("place", zoom), "label": name, "label_at": point,
+        })
+        geoms.append(point)
+    legend = (LegendEntry("Rivers and lakes", "line", style.CONTEXT_WATER),
+              LegendEntry("Mountain ranges", "fill", style.CONTEXT_RELIEF, style.CONTEXT_RELIEF))
+    frame = styled_frame(rows, geoms, CONTEXT_COLUMNS)
+    return Layer("context", "Places and relief", frame, legend, CONTEXT_ATTRIBUTION,
+                 geometry_file="context")
+
+
 _ALL_DATED = {"events": _all_events, "war2008": _all_war}
 
 
@@ -592,6 +697,9 @@ register(LayerSpec("war2008", war_layer, "overlay", 430, dated=True, geometry="m
 register(LayerSpec("events", events_layer, "overlay", 450, dated=True, geometry="point",
                    legend_group="events", toggle=LayerName.EVENTS, records=True, labels=True,
                    csv="acled"))
+# under the political layers: above the regions' fill, below the recognition shading
+register(LayerSpec("context", context_layer, "overlay", 355, dated=False, geometry="mixed",
+                   legend_group="context", toggle=LayerName.CONTEXT))
 register(LayerSpec("world", _world_table, "base", 350, dated=True, geometry="area",
                    legend_group="world", world=True))
 

@@ -86,6 +86,7 @@ class LayerName(StrEnum):
     RECOGNITION = "recognition"
     WAR2008 = "war2008"
     EVENTS = "events"
+    CONTEXT = "context"
 
 
 class Support(StrEnum):

@@ -84,6 +84,10 @@ LINE_ABL = "#c0392b"
 DASH_ABL = "8 5"
 MUTED_STROKE = "#b5b5b5"
 SEA = "#dfe9f2"
+# the context layer: quiet, below the political colours
+CONTEXT_WATER = "#8db4d6"  # rivers and lake shores
+CONTEXT_RELIEF = "#a08a68"  # mountain ranges, as a faint tint
+CONTEXT_INK = "#5a5a5a"  # place names and dots
 
 
 RECOGNITION_STEPS = (1, 2, 3, 5)  # lower bounds of the ramp's classes after "none"

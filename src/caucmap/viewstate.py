@@ -37,6 +37,7 @@ EARLIEST = date(1990, 1, 1)
 MIN_ZOOM, MAX_ZOOM = 2, 13  # the web map's limits
 ALL_LAYERS: tuple[LayerName, ...] = (
     LayerName.RECOGNITION, LayerName.BORDERS, LayerName.WAR2008, LayerName.EVENTS,
+    LayerName.CONTEXT,
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
