@@ -40,34 +40,36 @@ SYMBOLS: dict[str, Symbol] = {
     )
 }
 
-# category -> (symbol, colour); each category gets its own shape and colour
+# category -> (symbol, colour); each category gets its own shape and colour. The colours
+# stay apart under protanopia, deuteranopia and tritanopia (docs/colour.md,
+# tests/test_colour_access.py), as do the war kinds and the recognition ramp's classes.
 CATEGORY_STYLE: dict[Category, tuple[str, str]] = {
-    Category.TREATY_SIGNING: ("star", "#b2182b"),
+    Category.TREATY_SIGNING: ("star", "#87000f"),
     Category.RATIFICATION: ("diamond", "#762a83"),
-    Category.RECOGNITION: ("square", "#1b7837"),
-    Category.DIPLOMATIC_VISIT: ("triangle", "#2166ac"),
+    Category.RECOGNITION: ("square", "#1e783c"),
+    Category.DIPLOMATIC_VISIT: ("triangle", "#0f69c3"),
     Category.DIPLOMATIC_MEETING: ("triangle_right", "#4393c3"),
     Category.STATEMENT: ("circle", "#525252"),
     Category.ANNOUNCEMENT: ("triangle_left", "#8c510a"),
     Category.PROTEST: ("triangle_down", "#e08214"),
-    Category.LEGISLATIVE: ("pentagon", "#542788"),
-    Category.DIPLOMATIC_RUPTURE: ("hexagon", "#d6604d"),
+    Category.LEGISLATIVE: ("pentagon", "#5a00c3"),
+    Category.DIPLOMATIC_RUPTURE: ("hexagon", "#d24b5a"),
     Category.ARMED_CONFLICT: ("cross", "#67001f"),
-    Category.MILITARY_DEPLOYMENT: ("plus", "#35978f"),
-    Category.DETENTION: ("octagon", "#01665e"),
+    Category.MILITARY_DEPLOYMENT: ("plus", "#5a8778"),
+    Category.DETENTION: ("octagon", "#1e4b5a"),
 }
 
 CATEGORY_LABELS: dict[Category, str] = {c: c.value.replace("_", " ").capitalize() for c in Category}
 
 # war2008 feature kind -> (symbol, colour) for points; lines and zones use the colour
 WAR_STYLE: dict[str, tuple[str, str]] = {
-    "fighting": ("cross", "#a50f15"),
-    "bombardment": ("star", "#ef3b2c"),
+    "fighting": ("cross", "#a50f3c"),
+    "bombardment": ("star", "#d24b78"),
     "occupation": ("square", "#7f2704"),
     "ceasefire": ("circle", "#08519c"),
     "withdrawal": ("triangle_down", "#238b45"),
-    "movement": ("triangle_right", "#cb181d"),
-    "buffer_zone": ("square", "#fd8d3c"),
+    "movement": ("triangle_right", "#d20f1e"),
+    "buffer_zone": ("square", "#ff8822"),
 }
 
 REGION_FILL = {
@@ -78,8 +80,8 @@ REGION_FILL = {
     "context": "#f4f4f2",
 }
 REGION_FILL_RUSSIA_VIEW = {"ABK": "#b9d7a8", "SOS": "#f3c58f"}
-RECOGNITION_RAMP = ("#ffffff", "#dadaeb", "#9e9ac8", "#6a51a3", "#3f007d")
-LINE_INTERNATIONAL = "#3b3b3b"
+RECOGNITION_RAMP = ("#ffffff", "#cbc9e2", "#9e9ac8", "#6a51a3", "#3f007d")
+LINE_INTERNATIONAL = "#2b2b2b"
 LINE_ABL = "#c0392b"
 DASH_ABL = "8 5"
 MUTED_STROKE = "#b5b5b5"
