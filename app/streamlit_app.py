@@ -9,16 +9,16 @@ import html
 from pathlib import Path
 
 import filters_panel
+import map_frame
 import review_page
 import streamlit as st
-from streamlit_folium import st_folium
 
 from caucmap import render_web
 from caucmap.assets import localise_assets
 from caucmap.errors import Problem
 from caucmap.evidence import Evidence
 from caucmap.export import EXPORT_FORMATS, MEDIA_TYPES, data_downloads, export_bytes
-from caucmap.layers import events_layer, record_layers
+from caucmap.layers import build_layers, events_layer, record_layers
 from caucmap.markup import md_link, md_text
 from caucmap.models import LayerName
 from caucmap.naming import NAMING_LABELS, Naming
@@ -50,6 +50,7 @@ from caucmap.watch import Loaded, fingerprint, load_checked
 
 CHECKOUT = Path(__file__).resolve().parents[1]  # the app's own project, if none is named
 MAP_KEY = "map"
+MAP_HEIGHT = 660  # px, time strip included: over 65% of a 1440x1000 window
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources", "Review"]
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
@@ -72,6 +73,9 @@ PAGE_CSS = """<style>
 .cm-source { white-space: pre-wrap; }
 /* md_text sets link-prone words in emphasis only to split them: they look like the rest */
 [data-testid="stMarkdownContainer"] em { font-style: inherit; }
+/* map first: the map takes the window's height less the page switch and a legend line */
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 170px)) !important; }
 </style>"""
 MAX_PROBLEMS_SHOWN = 200  # the rest are counted; `caucmap validate` lists them all
 
@@ -141,10 +145,16 @@ def url_notices(view: ViewState) -> None:
 
 
 def on_map_change() -> None:
-    """A click on a marker selects its event; pans and zooms are kept for the URL."""
+    """A click on a marker selects its event; a window brushed on the time strip or left
+    by playback becomes the slider's; pans and zooms are kept for the URL."""
     value = st.session_state.get(MAP_KEY) or {}
-    ref = render_web.event_ref(value.get("last_object_clicked_tooltip"))
-    if ref:
+    tooltip = value.get("last_object_clicked_tooltip")
+    if (window := render_web.window_report(tooltip)) is not None:
+        report, dates = window
+        if report != st.session_state.get("window_report"):  # a pan resends the last one
+            st.session_state["window_report"] = report
+            st.session_state["dates"] = dates
+    elif ref := render_web.event_ref(tooltip):
         st.session_state["clicked"] = ref  # resolved against the view in main()
     centre, zoom = value.get("center"), value.get("zoom")
     if centre and zoom:
@@ -179,27 +189,20 @@ def sidebar(ev: Evidence) -> ViewState:
 
 
 def draw_map(ev: Evidence, view: ViewState) -> None:
-    parts = render_web.web_map(ev, view, start=st.session_state["opened_at"])
-    st_folium(
-        parts.base, key=MAP_KEY, height=560, use_container_width=True,
-        feature_group_to_add=parts.groups or None,
-        center=None if view.world else (view.lat, view.lon),
-        zoom=None if view.world else view.zoom,
-        returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
-        on_change=on_map_change,
-    )
-    # markdown keeps the legend's inline SVG swatches (st.html's sanitiser drops them);
-    # every label in it is escaped by legend_html
-    st.markdown(render_web.legend_html(parts.layers), unsafe_allow_html=True)
+    """The map (every date; the browser applies the window), then what the window shows."""
+    map_frame.show(ev, view, st.session_state["opened_at"], key=MAP_KEY, height=MAP_HEIGHT,
+                   on_change=on_map_change)
+    shown = build_layers(ev, view)
+    count = len(shown["events"].frame) if "events" in shown else 0
+    # the window marker is what the map's frame follows; markdown keeps the legend's inline
+    # SVG swatches (st.html's sanitiser drops them), and legend_html escapes every label
+    line = "" if view.world else f'<div id="cm-event-count">Events shown: <b>{count}</b></div>'
+    st.markdown(line + map_frame.window_marker(view.start, view.end)
+                + render_web.legend_html(shown), unsafe_allow_html=True)
     if view.world:
         st.caption(md_text(ev.localise(
             f"States recognising Abkhazia and/or South Ossetia as of {view.end}; small island "
             "states are drawn as points. Events are shown on the regional map.", view.naming)))
-        return
-    shown = parts.layers.get("events")
-    count = 0 if shown is None else len(shown.frame)
-    st.markdown(f'<div id="cm-event-count">Events shown: <b>{count}</b></div>',
-                unsafe_allow_html=True)
 
 
 def event_panel(ev: Evidence, view: ViewState) -> None:
@@ -281,18 +284,19 @@ def sources_page(ev: Evidence, naming: Naming) -> None:
 
 
 def downloads(ev: Evidence, view: ViewState) -> None:
-    """Every layer of the view as data (one picker), and the map in every export format."""
-    data = {d.label: d for d in data_downloads(ev, view)}
-    cols = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="bottom")
-    chosen = data[cols[0].selectbox("Layer data", list(data), key="data_download")]
-    # every download is built on click, not on each rerun
-    cols[1].download_button("Download", chosen.build, chosen.file_name, mime=chosen.mime,
-                            on_click="ignore", key="data_download_button")
-    for col, fmt in zip(cols[2:], EXPORT_FORMATS, strict=True):
-        col.download_button(f"Map {fmt.upper()}", lambda fmt=fmt: export_bytes(ev, view, fmt),
-                            f"caucmap-map.{fmt}", mime=MEDIA_TYPES[fmt], on_click="ignore",
-                            disabled=view.world and fmt != "html",
-                            help="The world view exports as HTML" if view.world else None)
+    """One menu: every layer of the view as data (one picker), the map in every format."""
+    with st.popover("Download", icon=":material/download:"):
+        data = {d.label: d for d in data_downloads(ev, view)}
+        chosen = data[st.selectbox("Layer data", list(data), key="data_download")]
+        # every download is built on click, not on each rerun
+        st.download_button(f"Download {chosen.file_name}", chosen.build, chosen.file_name,
+                           mime=chosen.mime, on_click="ignore", key="data_download_button")
+        for fmt in EXPORT_FORMATS:
+            st.download_button(f"Map as {fmt.upper()}",
+                               lambda fmt=fmt: export_bytes(ev, view, fmt),
+                               f"caucmap-map.{fmt}", mime=MEDIA_TYPES[fmt], on_click="ignore",
+                               disabled=view.world and fmt != "html",
+                               help="The world view exports as HTML" if view.world else None)
 
 
 def main() -> None:
@@ -309,7 +313,8 @@ def main() -> None:
     filters_panel.init_state(opened.filters)
     view = sidebar(ev)
     if clicked := st.session_state.pop("clicked", None):  # before the URL and downloads
-        st.session_state["event"] = render_web.resolve_ref(clicked, events_layer(ev, view))
+        every = events_layer(ev, render_web.all_dates(view))  # what the map numbers points in
+        st.session_state["event"] = render_web.resolve_ref(clicked, every)
         view = view.with_(event=st.session_state["event"])
     st.query_params.from_dict(view.to_query())
     url_notices(view)
@@ -326,12 +331,13 @@ def main() -> None:
         if view.filters.q:
             shown = set(events_layer(ev, view).frame["id"])
             filters_panel.search_results(ev, view.filters.q, shown)
-        left, right = st.columns([2, 1])
+        # map first: on a phone the columns stack, and the evidence panel follows the map
+        left, right = st.columns([5, 2])
         with left:
             draw_map(ev, view)
         with right:
+            downloads(ev, view)
             event_panel(ev, view)
-        downloads(ev, view)
     # what the reader's next change is measured against (the panel may have cleared the event)
     st.session_state["notice_view"] = _settled(view.with_(event=st.session_state.get("event")))
 

@@ -275,6 +275,20 @@ def _dispute_lines(r: Recognition, at: date) -> list[str]:
             f"{'still recognised' if c.says == 'recognised' else 'withdrawn'}" for c in said]
 
 
+@lru_cache(maxsize=4)
+def recognition_days(ev: Evidence) -> tuple[date, ...]:
+    """The days on which a recognition count or its tooltip can change (recognitions,
+    withdrawals, disputes and what each side said), earliest first, from ``date.min``:
+    the layer as of any day equals the layer as of the last of these on or before it."""
+    days = {date.min}
+    for r in ev.recognitions:
+        days |= {r.since, *([r.withdrawn] if r.withdrawn else [])}
+        if r.disputed:
+            days |= {c.date for c in r.disputed.claims}
+            days |= {r.disputed.until} if r.disputed.until else set()
+    return tuple(sorted(days))
+
+
 def freshness_note(ev: Evidence, at: date) -> LegendEntry | None:
     """'Recognitions checked to 2026-01' for the legend, flagged when ``at`` is later."""
     done = freshness.checked(ev.root, "recognition")
@@ -661,6 +675,9 @@ class LayerSpec:
     records: bool = False  # its features are catalogue records with an evidence card
     labels: bool = False  # printed maps label its points (clustered, pinned to the frame's edge)
     table: Builder | None = None  # its data for the CLI and downloads, when not its features
+    # for a layer drawn as of the view's end: the days it can change on, so a browser can
+    # hold one table per such day and follow the date window itself
+    changes: Callable[[Evidence], tuple[date, ...]] | None = None
     csv: Literal["acled", "properties"] = "properties"
 
     def in_view(self, view: ViewState) -> bool:
@@ -688,7 +705,8 @@ register(LayerSpec("regions", lambda ev, v: regions_layer(ev, v.worldview, v.nam
                    "base", 350, dated=False, geometry="area", legend_group="regions"))
 register(LayerSpec("recognition", recognition_layer, "overlay", 360, dated=True,
                    geometry="area", legend_group="recognition", toggle=LayerName.RECOGNITION,
-                   table=_world_table))  # as data: one row per country, as of the view's end
+                   table=_world_table,  # as data: one row per country, as of the view's end
+                   changes=recognition_days))
 register(LayerSpec("borders", lambda ev, v: borders_layer(ev, v.worldview, v.naming),
                    "overlay", 420, dated=False, geometry="line", legend_group="borders",
                    toggle=LayerName.BORDERS))
@@ -701,7 +719,7 @@ register(LayerSpec("events", events_layer, "overlay", 450, dated=True, geometry=
 register(LayerSpec("context", context_layer, "overlay", 355, dated=False, geometry="mixed",
                    legend_group="context", toggle=LayerName.CONTEXT))
 register(LayerSpec("world", _world_table, "base", 350, dated=True, geometry="area",
-                   legend_group="world", world=True))
+                   legend_group="world", world=True, changes=recognition_days))
 
 
 def build_layers(ev: Evidence, view: ViewState) -> dict[str, Layer]:

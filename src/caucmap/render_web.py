@@ -1,13 +1,13 @@
 """Render layers with folium: the web map of the app and the standalone HTML export.
 
-    >>> parts = web_map(ev, view)          # base map + date-dependent feature groups
-    >>> st_folium(parts.base, feature_group_to_add=parts.groups, ...)
+    >>> parts = web_map(ev, view)          # the map of the view for every date
     >>> html = standalone_html(ev, view)  # one offline file with the same layers
 
-The base map holds what does not change with the date slider (regions, borders,
-labels), so streamlit-folium can swap the feature groups without remounting the
-map. Every text from sources or the catalogue is escaped here before it reaches
-Leaflet, whose tooltips and popups are raw HTML.
+The map holds every date: dated features carry their day numbers and the browser
+applies the date window (``app/static/caucmap/timefilter.js``: time strip, playback),
+so a slider move re-renders nothing here (the app's ``map_frame`` sends the same map).
+Every text from sources or the catalogue is escaped here before it reaches Leaflet,
+whose tooltips and popups are raw HTML.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import ClassVar
 
@@ -30,7 +31,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from caucmap import style
+from caucmap import style, web_labels
 from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
 from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, legend_blocks, look_codes
@@ -40,18 +41,18 @@ from caucmap.records import build_card, card_html
 from caucmap.safeio import read_text
 from caucmap.settings import GEODATA_URL, SCRIPTS_URL, scripts_dir, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
-from caucmap.viewstate import MAX_ZOOM, MIN_ZOOM, ViewState
+from caucmap.viewstate import EARLIEST, MAX_ZOOM, MIN_ZOOM, ViewState, today
 
 EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
+WINDOW_REPORT = re.compile(r"^window: (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}) #\d+$")
 MAX_ICONS = 2000  # beyond this many points, compact columns and canvas circles
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 DEFAULT_VIEW = ViewState()
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
 MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
-MAX_LABEL_CHARS = 40  # a region's name on the map
 MAX_LEGEND_CHARS = 120
-SCRIPTS = ("geometry", "points")  # app/static/caucmap/<name>.js
+SCRIPTS = ("geometry", "points", "timefilter", "labels")  # app/static/caucmap/<name>.js
 MANY_FEATURES = 100  # past this, a fetched layer sends its commonest style once (the world)
 
 
@@ -89,16 +90,26 @@ def legend_swatch(entry: LegendEntry) -> str:
 
 
 def legend_html(layers: dict[str, Layer]) -> str:
-    """A compact HTML legend of every symbol the layers draw."""
-    rows = []
+    """A compact legend of what the layers draw: one collapsible block per legend group
+    (its heading the group's layer), the rows of a group wrapping side by side."""
+    blocks = []
     for block in legend_blocks(layers):
-        for _, entry in block.rows:
-            rows.append('<div class="cm-legend-row" style="display:flex;align-items:center;'
-                        f'gap:5px">{legend_swatch(entry)}<span>'
-                        f"{html.escape(shorten(entry.label, MAX_LEGEND_CHARS))}"
-                        "</span></div>")
-    return ('<div class="cm-legend" style="display:flex;flex-wrap:wrap;column-gap:14px;'
-            'font-size:12px">' + "".join(rows) + "</div>")
+        rows = "".join(
+            f'<span class="cm-legend-row">{legend_swatch(entry)}'
+            f"{html.escape(shorten(entry.label, MAX_LEGEND_CHARS))}</span>"
+            for _, entry in block.rows)
+        blocks.append(f'<details class="cm-legend-group" open><summary>'
+                      f"{html.escape(shorten(block.title, MAX_LEGEND_CHARS))}</summary>"
+                      f'<div class="cm-legend-rows">{rows}</div></details>')
+    return f'<div class="cm-legend">{LEGEND_CSS}{"".join(blocks)}</div>'
+
+
+LEGEND_CSS = """<style>
+.cm-legend{display:flex;flex-wrap:wrap;gap:2px 18px;font-size:12px;line-height:1.3}
+.cm-legend-group summary{font-weight:600;cursor:pointer}
+.cm-legend-rows{display:flex;flex-wrap:wrap;gap:1px 12px;max-width:560px}
+.cm-legend-row{display:inline-flex;align-items:center;gap:5px}
+</style>"""
 
 
 def _leaflet_style(row: object) -> dict[str, object]:
@@ -124,11 +135,13 @@ class BrowserCode(JSCSSMixin, MacroElement):
 
 
 class FetchedGeoJson(MacroElement):
-    """Geometry the browser fetches once from ``app/static/geodata`` (and caches).
+    """Areas and lines: geometry the browser fetches once from ``app/static/geodata`` (and
+    caches), or inline GeoJSON (a standalone file; the war's computed lines and zones).
 
     Only the per-feature style and tooltip tables travel with the map, keyed by a
-    property: a slider rerun resends a few kilobytes instead of the polygons. For a
-    standalone file the GeoJSON text is inlined instead of fetched.
+    property. ``epochs`` holds one table per day a layer drawn as of the window's end
+    changes on (see ``LayerSpec.changes``); ``days`` gives each feature its day numbers,
+    so that the browser shows it while it overlaps the window.
     """
 
     _template = Template("""
@@ -139,24 +152,32 @@ caucmap.geometry({{ this._parent.get_name() }}, {{ this.options|tojson }}
 """)
 
     def __init__(self, layer: Layer, pane: str, *, inline: str | None = None,
-                 url_prefix: str = GEODATA_URL) -> None:
+                 url_prefix: str = GEODATA_URL, epochs: list[tuple[date, Layer]] = (),
+                 days: dict[str, tuple[int, int]] | None = None) -> None:
         super().__init__()
         self._name = "FetchedGeoJson"
-        frame = layer.frame
-        rows = list(frame.itertuples())
         self.key = layer.key
-        self.pane = pane
-        self.url = f"{url_prefix}/{layer.geometry_file}.geojson"
         self.inline = inline
-        looks = [_leaflet_style(r) for r in rows]
-        self.fallback = _commonest(looks) if len(rows) > MANY_FEATURES else None
-        self.styles = {getattr(r, self.key): look for r, look in zip(rows, looks, strict=True)
-                       if self.fallback is None or look != self.fallback}
-        self.tips = {getattr(r, self.key): tooltip_html(r.tooltip) for r in rows
-                     if r.tooltip and (self.fallback is None or "\n" in r.tooltip)}
-        self.options = {"styles": self.styles, "tips": self.tips, "key": self.key,
-                        "fallback": self.fallback, "pane": pane,
-                        "url": None if inline else self.url}  # a file fetches nothing
+        self.options = {"key": self.key, "pane": pane, "days": days,
+                        "kind": layer.name if days else None,
+                        "url": None if inline else f"{url_prefix}/{layer.geometry_file}.geojson"}
+        self.options.update(_style_tables(layer))
+        if epochs:
+            self.options["epochs"] = [{"day": day.toordinal(), "iso": day.isoformat(),
+                                       **_style_tables(at)} for day, at in epochs]
+
+
+def _style_tables(layer: Layer) -> dict[str, object]:
+    """Styles and tooltips by key; past ``MANY_FEATURES`` the commonest style is sent once
+    as a fallback, and only the features that differ from it travel."""
+    rows = list(layer.frame.itertuples())
+    looks = [_leaflet_style(r) for r in rows]
+    fallback = _commonest(looks) if len(rows) > MANY_FEATURES else None
+    styles = {getattr(r, layer.key): look for r, look in zip(rows, looks, strict=True)
+              if fallback is None or look != fallback}
+    tips = {getattr(r, layer.key): tooltip_html(r.tooltip) for r in rows
+            if r.tooltip and (fallback is None or "\n" in r.tooltip)}
+    return {"styles": styles, "tips": tips, "fallback": fallback}
 
 
 def _commonest(looks: list[dict[str, object]]) -> dict[str, object]:
@@ -165,26 +186,38 @@ def _commonest(looks: list[dict[str, object]]) -> dict[str, object]:
     return json.loads(counts.most_common(1)[0][0])
 
 
-def _inline_geojson(layer: Layer, pane: str) -> folium.GeoJson:
+def _script_json(text: str) -> str:
+    return text.replace("</", "<\\/")  # inside <script>: "</" must not close the tag early
+
+
+def _computed_shapes(layer: Layer, pane: str) -> FetchedGeoJson:
     """Computed geometry (war lines and zones): sent with the map, it is small."""
     frame = layer.frame
-    data = gpd.GeoDataFrame(
-        {"tip": [tooltip_html(t or "") for t in frame["tooltip"]],
-         "st": [_leaflet_style(r) for r in frame.itertuples()]},
-        geometry=frame.geometry, crs=frame.crs,
-    ).to_json(drop_id=True)
-    return folium.GeoJson(data, name=layer.title, pane=pane,
-                          style_function=lambda feature: feature["properties"]["st"],
-                          tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False))
+    data = gpd.GeoDataFrame({"id": frame["id"]}, geometry=frame.geometry,
+                            crs=frame.crs).to_json(drop_id=True)
+    starts, ends = day_numbers(frame)
+    days = {i: (s, e) for i, s, e in zip(frame["id"], starts.tolist(), ends.tolist(),
+                                          strict=True)}
+    return FetchedGeoJson(layer, pane, inline=_script_json(data), days=days)
 
 
-def _fetched(ev: Evidence, layer: Layer, pane: str, *, standalone: bool) -> FetchedGeoJson:
+def day_numbers(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A frame's start and end days as ``date.toordinal()``: what the browser compares. An
+    undated frame's features hold every day."""
+    if "start" not in frame:
+        return np.full(len(frame), 1, np.int32), np.full(len(frame), date.max.toordinal(),
+                                                         np.int32)
+    return tuple(np.fromiter((d.toordinal() for d in frame[column]), np.int32, len(frame))
+                 for column in ("start", "end"))
+
+
+def _fetched(ev: Evidence, layer: Layer, pane: str, *, standalone: bool,
+             epochs: list[tuple[date, Layer]] = ()) -> FetchedGeoJson:
     inline = None
     if standalone:  # the catalogue's own geodata, so another root exports its own geometry
         path = ev.root / "geodata" / f"{layer.geometry_file}.geojson"
-        # inside <script>: "</" must not close the tag early
-        inline = read_text(path, root=ev.root, kind="geodata").replace("</", "<\\/")
-    return FetchedGeoJson(layer, pane, inline=inline)
+        inline = _script_json(read_text(path, root=ev.root, kind="geodata"))
+    return FetchedGeoJson(layer, pane, inline=inline, epochs=epochs)
 
 
 def _card_popup(ev: Evidence, naming: Naming, record_id: str) -> str:
@@ -193,34 +226,29 @@ def _card_popup(ev: Evidence, naming: Naming, record_id: str) -> str:
     return card_html(build_card(ev, record, naming)) if record else ""
 
 
-def _layer_elements(ev: Evidence, layer: Layer, naming: Naming, *,
-                    standalone: bool) -> list[MacroElement]:
+def _layer_elements(ev: Evidence, layer: Layer, naming: Naming, *, standalone: bool,
+                    epochs: list[tuple[date, Layer]] = ()) -> list[MacroElement]:
     """What draws one layer, from its spec: areas and lines (fetched from the static
     geodata, or sent inline when computed), points (with their evidence cards in a
-    standalone file), and its features' names."""
+    standalone file), and its features' names. A dated layer's features carry their day
+    numbers, an as-of layer one style table per day it changes on (``epochs``): the
+    browser applies the date window."""
     spec, frame, pane = layer.spec, layer.frame, f"cm-{layer.name}"
     if layer.geometry_file is not None:
-        out: list[MacroElement] = [_fetched(ev, layer, pane, standalone=standalone)]
+        drawn = web_labels.without_labelled_points(layer)  # a labelled point is its label
+        out: list[MacroElement] = [_fetched(ev, drawn, pane, standalone=standalone,
+                                            epochs=epochs)]
     else:
         out = []
         shapes = frame[~_is_point(frame) & frame.geometry.notna()]
         if spec.geometry != "point" and not shapes.empty:
-            out.append(_inline_geojson(Layer(layer.name, layer.title, shapes, layer.legend,
-                                             layer.attribution), pane))
+            out.append(_computed_shapes(Layer(layer.name, layer.title, shapes, layer.legend,
+                                              layer.attribution), pane))
         if spec.geometry in ("point", "mixed"):
             popup = partial(_card_popup, ev, naming) if standalone and spec.records else None
             out.append(PointLayer(layer, pane, popup=popup))
-    out += [_label(row.label_at.y, row.label_at.x, row.label, "cm-region-label")
-            for row in frame.itertuples()
-            if isinstance(row.label, str) and row.label and isinstance(row.label_at, shapely.Point)]
+    out += web_labels.label_elements(layer)  # placed by labels.js, without collisions
     return out
-
-
-def _label(lat: float, lon: float, text: str, css_class: str) -> folium.Marker:
-    label = text_html(shorten(text, MAX_LABEL_CHARS))
-    icon = folium.DivIcon(html=f'<div class="{css_class}">{label}</div>',
-                          icon_size=(160, 36), icon_anchor=(80, 18))
-    return folium.Marker((lat, lon), icon=icon, interactive=False)
 
 
 def _is_point(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -241,9 +269,11 @@ class PointLayer(MacroElement):
     """Point markers built in the browser from compact data, not one folium Marker each.
 
     Each distinct symbol is sent once. Up to ``max_icons`` points, a row is ``[lat, lon,
-    icon, tooltip, popup]`` and markers are SVG icons. Past that (a large imported
-    catalogue) the payload is columnar: coordinates quantised to 1e-5 degrees as
-    base64 Int32 arrays and a Uint8 symbol index, about 11 bytes a point. The browser
+    icon, tooltip, popup, start, end]`` and markers are SVG icons. Past that (a large
+    imported catalogue) the payload is columnar: coordinates quantised to 1e-5 degrees
+    and start and end days as base64 Int32 arrays and a Uint8 symbol index, about 22
+    bytes a point. Every point is sent for all dates; the browser shows those whose days
+    overlap the date window (timefilter.js), and counts them under the layer's name. The browser
     projects them once and paints them all on one canvas (no Leaflet object per
     point), hit-tests hover and click itself, and names a clicked point by position
     (``ref: #N``), which the server maps back to the event.
@@ -255,9 +285,14 @@ class PointLayer(MacroElement):
 caucmap.canvasPoints({{ this._parent.get_name() }}, {{ this.icons|tojson }},
                      {{ this.pane|tojson }}, {lat: "{{ this.columns.lat }}",
                      lon: "{{ this.columns.lon }}", icon: "{{ this.columns.icon }}",
-                     label: {{ this.columns.label|tojson }}});
+                     start: "{{ this.columns.start }}", end: "{{ this.columns.end }}",
+                     label: {{ this.columns.label|tojson }}}, {{ this.kind|tojson }});
 {%- else %}
-caucmap.points({{ this._parent.get_name() }}, {{ this.icons|tojson }}, {{ this.rows|tojson }});
+caucmap.points({{ this._parent.get_name() }}, {{ this.icons|tojson }}, {{ this.rows|tojson }},
+               {{ this.kind|tojson }});
+{%- endif %}
+{%- if this.unplaced %}
+caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ this.kind|tojson }});
 {%- endif %}
 {% endmacro %}
 """)
@@ -268,8 +303,14 @@ caucmap.points({{ this._parent.get_name() }}, {{ this.icons|tojson }}, {{ this.r
         super().__init__()
         self._name = "PointLayer"
         self.pane = pane  # canvas mode draws in the layer's pane
+        self.kind = layer.name
         frame = layer.frame
         points = _is_point(frame)  # a mask, not a copy of a large frame
+        every_start, every_end = day_numbers(frame)
+        starts, ends = every_start[points], every_end[points]
+        # records with no place are not drawn, but the window's count includes them
+        none = frame.geometry.isna().to_numpy()
+        self.unplaced = np.column_stack([every_start[none], every_end[none]]).tolist()
         looks = (frame["look"].to_numpy() if "look" in frame else look_codes(frame))[points]
         _, first, codes = np.unique(looks, return_index=True, return_inverse=True)
         self.icons = []
@@ -285,26 +326,50 @@ caucmap.points({{ this._parent.get_name() }}, {{ this.icons|tojson }}, {{ this.r
             scaled = np.rint(xy * 1e5).astype(np.int32)
             self.columns = {"lat": _b64(scaled[:, 1]), "lon": _b64(scaled[:, 0]),
                             "icon": _b64(codes.astype(np.uint8)),
+                            "start": _b64(starts), "end": _b64(ends),
                             "label": text_html(layer.title)}
             return
         # only the columns drawn, as lists: iterating whole rows of a wide frame costs more
         shown = frame[["id", "tooltip"]][points]
         xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
-        for (x, y), code, ident, tooltip in zip(
+        for (x, y), code, ident, tooltip, start, end in zip(
                 xy.tolist(), codes.tolist(), shown["id"].tolist(), shown["tooltip"].tolist(),
-                strict=True):
+                starts.tolist(), ends.tolist(), strict=True):
             self.rows.append([round(y, 5), round(x, 5), code,
                               tooltip_html(f"{tooltip}\nref: {ident}"),
-                              popup(ident) if popup else None])
+                              popup(ident) if popup else None, start, end])
 
 
 @dataclass
 class WebMap:
-    """The pieces st_folium takes: a stable base map and per-view feature groups."""
+    """The map of a view for all dates (the browser applies the date window), and the
+    layers it draws: their frames name what a click on the N-th point refers to."""
 
     base: folium.Map
-    groups: list[folium.FeatureGroup]
     layers: dict[str, Layer]
+
+
+class TimeControl(MacroElement):
+    """The date window, the time strip and playback, in the map (timefilter.js).
+
+    ``window`` is the first window in day numbers; the app leaves it out, as the page
+    tells the map its window, and ``report`` sends brushed and paused windows back.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+caucmap.time({{ this._parent.get_name() }}, {{ this.options|tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, kinds: dict[str, str], *, window: tuple[date, date] | None,
+                 report: bool) -> None:
+        super().__init__()
+        self._name = "TimeControl"
+        start, end = window or (None, None)
+        self.options = {"min": EARLIEST.toordinal(), "max": today().toordinal(),
+                        "start": start and start.toordinal(), "end": end and end.toordinal(),
+                        "kinds": kinds, "report": report}
 
 
 CSS = """
@@ -318,6 +383,13 @@ CSS = """
 blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 .leaflet-popup-content,.cm-legend{overflow-wrap:anywhere}
 .leaflet-tooltip{white-space:normal;width:max-content;max-width:360px;overflow-wrap:anywhere}
+#map_div{height:100vh !important}
+.cm-time{background:rgba(255,255,255,.92);padding:4px 6px;font:12px sans-serif;margin:0 0 6px 6px}
+.cm-time-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-bottom:2px}
+.cm-time-bar button,.cm-time-bar select{font:12px sans-serif;padding:1px 4px}
+.cm-time-status{font-weight:600;white-space:pre}
+.cm-time-strip{display:block;cursor:crosshair;touch-action:none}
+.cm-time-strip:focus,.cm-time-bar :focus{outline:2px solid #2166ac;outline-offset:1px}
 </style>
 """.replace("SEA_COLOUR", style.SEA)
 
@@ -336,32 +408,45 @@ def _base_map(center: tuple[float, float], zoom: int) -> folium.Map:
     return base
 
 
+def all_dates(view: ViewState) -> ViewState:
+    """The view the browser receives: every date (it applies the window itself), so a
+    slider move leaves the map as it is."""
+    return view.with_(start=date.min, end=date.max)
+
+
 def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | None = None,
             standalone: bool = False) -> WebMap:
-    """The app's map for a view: layers that keep still in the map, dated ones as groups.
+    """The map of a view, for every date: dated features carry their day numbers and the
+    browser applies the date window (``TimeControl``).
 
-    The base map opens at ``start`` (lat, lon, zoom), which the app keeps fixed for a
-    session: st_folium then pans via ``center``/``zoom`` without remounting, and applies
-    those only when they change. ``standalone=True`` opens at the view's extent and
-    inlines the geometry, for the HTML export. The world view opens on the world.
+    The app builds it once per catalogue and view without dates, opening at ``start``
+    (lat, lon, zoom), which it keeps fixed for a session: st_folium then pans via
+    ``center``/``zoom`` without remounting. ``standalone=True`` opens at the view's
+    extent and window and inlines the geometry, for the HTML export. The world view
+    opens on the world.
     """
     if view.world:
         (lat, lon), zoom = WORLD_CENTER, WORLD_ZOOM
     else:
         lat, lon, zoom = (view.lat, view.lon, view.zoom) if standalone else (
             start or (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon, DEFAULT_VIEW.zoom))
-    layers = build_layers(ev, view)
+    everything = all_dates(view)
+    layers = build_layers(ev, everything)
     base = _base_map((lat, lon), zoom)
-    groups = []
+    kinds = {}
     for layer in layers.values():
-        folium.map.CustomPane(f"cm-{layer.name}", z_index=layer.spec.z).add_to(base)
-        # what changes with the date window is a group st_folium swaps without remounting
-        target = folium.FeatureGroup(name=layer.title) if layer.spec.dated else base
-        for element in _layer_elements(ev, layer, view.naming, standalone=standalone):
-            element.add_to(target)
-        if target is not base:
-            groups.append(target)
-    return WebMap(base, groups, layers)
+        spec = layer.spec
+        folium.map.CustomPane(f"cm-{layer.name}", z_index=spec.z).add_to(base)
+        epochs = [(day, spec.build(ev, view.with_(end=day))) for day in spec.changes(ev)
+                  ] if spec.changes else []
+        if spec.dated and not spec.changes and spec.geometry != "area":
+            kinds[layer.name] = layer.title
+        for element in _layer_elements(ev, layer, view.naming, standalone=standalone,
+                                       epochs=epochs):
+            element.add_to(base)
+    TimeControl(kinds, window=(view.start, view.end) if standalone else None,
+                report=not standalone).add_to(base)
+    return WebMap(base, layers)
 
 
 def standalone_html(ev: Evidence, view: ViewState) -> str:
@@ -370,11 +455,10 @@ def standalone_html(ev: Evidence, view: ViewState) -> str:
 
     parts = web_map(ev, view, standalone=True)
     m = parts.base
-    for group in parts.groups:
-        group.add_to(m)
+    shown = build_layers(ev, view)  # the legend of the view's own window
     legend = folium.Element(
         '<div style="position:absolute;top:10px;right:10px;z-index:1000;max-width:340px">'
-        + legend_html(parts.layers) + "</div>")
+        + legend_html(shown) + "</div>")
     m.get_root().html.add_child(legend)
     scripts = {f"{SCRIPTS_URL}/{name}.js": scripts_dir(ev.root) / f"{name}.js"
                for name in SCRIPTS}
@@ -399,6 +483,22 @@ def event_ref(tooltip: str | None) -> str | None:
     """
     matches = EVENT_REF.findall(tooltip or "")
     return matches[-1] if matches else None
+
+
+def window_report(tooltip: str | None) -> tuple[str, tuple[date, date]] | None:
+    """A window the reader brushed on the time strip or paused playback at, as the map
+    reports it (timefilter.js): the report (each is new) and its dates, kept within the
+    slider's range; None for anything else, or a malformed report."""
+    found = WINDOW_REPORT.match((tooltip or "").strip())
+    if not found:
+        return None
+    try:
+        start, end = (date.fromisoformat(d) for d in found.groups())
+    except ValueError:
+        return None
+    low, high = EARLIEST, today()
+    start, end = (min(max(d, low), high) for d in sorted((start, end)))
+    return found.group(0), (start, end)
 
 
 def resolve_ref(ref: str, layer: Layer) -> str | None:

@@ -1,32 +1,68 @@
 /* caucmap: point markers built in the browser from compact data (render_web.PointLayer),
  * not one folium Marker each. Each distinct symbol (icon) is sent once.
  *
- *   caucmap.points(group, icons, rows)
- *     rows: [[lat, lon, icon, tooltipHtml, popupHtml], ...]: SVG icon markers
- *   caucmap.canvasPoints(group, icons, pane, cols)
- *     cols: {lat, lon, icon: base64 Int32/Int32/Uint8 arrays, label}: past a few thousand
+ *   caucmap.points(group, icons, rows, kind)
+ *     rows: [[lat, lon, icon, tooltipHtml, popupHtml, start, end], ...]: SVG icon markers
+ *   caucmap.canvasPoints(group, icons, pane, cols, kind)
+ *     cols: {lat, lon, start, end, icon: base64 Int32 x4 / Uint8 arrays, label}: past a few thousand
  *     points, all drawn on one canvas in `pane` (no Leaflet object per point); hover and
  *     click are hit-tested here, and a clicked point is named by position ("ref: #N"),
  *     which the server maps back to its event.
  *
- * Tooltip and popup HTML arrive escaped by the server.
+ * start/end are day numbers: the date window (timefilter.js) shows a point while its
+ * dates overlap the window, and counts it under `kind`. Tooltip and popup HTML arrive
+ * escaped by the server.
  */
 window.caucmap = window.caucmap || {};
 
-window.caucmap.points = function (group, icons, rows) {
+window.caucmap.colours = function (icons) {
+  return icons.map(function (i) { return i.color; });
+};
+
+// which of a kind's points the window shows, by position (0/1): what tests compare
+window.caucmap.mask = function (map, kind, on) {
+  map._cm.masks = map._cm.masks || {};
+  map._cm.masks[kind] = on;
+};
+
+window.caucmap.points = function (parent, icons, rows, kind) {
+  // a group of our own on the map from the start: streamlit-folium hooks clicks on the
+  // layers present at load, and a marker the window shows later reports through it
+  var group = L.featureGroup().addTo(parent), map = window.caucmap.mapOf(parent);
   var divs = icons.map(function (i) {
     return L.divIcon({html: i.svg, className: 'cm-marker', iconSize: [18, 18],
                       iconAnchor: [9, 9]});
   });
-  rows.forEach(function (r) {
+  var markers = rows.map(function (r) {
     var m = L.marker([r[0], r[1]], {icon: divs[r[2]]});
     if (r[3]) { m.bindTooltip(r[3]); }
     if (r[4]) { m.bindPopup(r[4], {maxWidth: 360}); }
-    m.addTo(group);
+    return m;
+  });
+  var starts = rows.map(function (r) { return r[5]; });
+  var ends = rows.map(function (r) { return r[6]; });
+  if (kind === 'events') {
+    window.caucmap.series(map, starts, ends, window.caucmap.colours(icons), rows.map(function (r) {
+      return r[2];
+    }));
+  }
+  window.caucmap.dated(map, function (s, e) {
+    var mask = new Uint8Array(markers.length), out = {};
+    out[kind] = 0;
+    markers.forEach(function (m, i) {
+      var on = starts[i] <= e && ends[i] >= s;
+      mask[i] = on ? 1 : 0;
+      out[kind] += mask[i];
+      if (on && !group.hasLayer(m)) { group.addLayer(m); }
+      if (!on && group.hasLayer(m)) { group.removeLayer(m); }
+    });
+    window.caucmap.mask(map, kind, mask);
+    return out;
   });
 };
 
-window.caucmap.canvasPoints = function (group, icons, pane, cols) {
+window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
+  var group = L.featureGroup().addTo(parent), map = window.caucmap.mapOf(parent);
   function decode(b64, T) {
     var s = atob(b64), u = new Uint8Array(s.length);
     for (var k = 0; k < s.length; k++) { u[k] = s.charCodeAt(k); }
@@ -34,6 +70,8 @@ window.caucmap.canvasPoints = function (group, icons, pane, cols) {
   }
   var lat = decode(cols.lat, Int32Array), lon = decode(cols.lon, Int32Array);
   var sym = decode(cols.icon, Uint8Array), n = lat.length;
+  var starts = decode(cols.start, Int32Array), ends = decode(cols.end, Int32Array);
+  var on = new Uint8Array(n), layer = null;
   // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
   var px = new Float64Array(n), py = new Float64Array(n), order = new Uint32Array(n);
   for (var k = 0; k < n; k++) {
@@ -94,7 +132,7 @@ window.caucmap.canvasPoints = function (group, icons, pane, cols) {
         var x = px[i] * scale - tl.x, y = py[i] * scale - tl.y;
         sx[i] = x;
         sy[i] = y;
-        if (x < -5 || y < -5 || x > size.x + 5 || y > size.y + 5) { continue; }
+        if (!on[i] || x < -5 || y < -5 || x > size.x + 5 || y > size.y + 5) { continue; }
         ctx.moveTo(x + 3.5, y);
         ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
       }
@@ -102,6 +140,7 @@ window.caucmap.canvasPoints = function (group, icons, pane, cols) {
     _nearest: function (p) {
       var best = -1, dist = 49;  // within 7 px
       for (var i = 0; i < n; i++) {
+        if (!on[i]) { continue; }
         var dx = this._sx[i] - p.x, dy = this._sy[i] - p.y, d = dx * dx + dy * dy;
         if (d < dist) { dist = d; best = i; }
       }
@@ -127,5 +166,35 @@ window.caucmap.canvasPoints = function (group, icons, pane, cols) {
       probe.fire('click', {latlng: probe.getLatLng(), originalEvent: e.originalEvent}, true);
     }
   });
-  group.addLayer(new Points());
+  layer = new Points();
+  group.addLayer(layer);
+  if (kind === 'events') {
+    window.caucmap.series(map, starts, ends, window.caucmap.colours(icons), sym);
+  }
+  window.caucmap.dated(map, function (s, e) {
+    var count = 0, out = {};
+    for (var k = 0; k < n; k++) {
+      on[k] = starts[k] <= e && ends[k] >= s ? 1 : 0;
+      count += on[k];
+    }
+    if (layer._map) { layer._draw(); }
+    window.caucmap.mask(map, kind, on);
+    out[kind] = count;
+    return out;
+  });
+};
+
+// records of a kind with no place: not drawn, but counted while the window holds them
+window.caucmap.unplaced = function (parent, days, kind) {
+  window.caucmap.dated(window.caucmap.mapOf(parent), function (s, e) {
+    var out = {};
+    out[kind + ':unplaced'] = days.filter(function (d) { return d[0] <= e && d[1] >= s; }).length;
+    out[kind] = out[kind + ':unplaced'];
+    return out;
+  });
+};
+
+// the map a layer's parent is, or is on
+window.caucmap.mapOf = function (parent) {
+  return parent instanceof L.Map ? parent : parent._map;
 };

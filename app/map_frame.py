@@ -1,0 +1,82 @@
+"""The map on the page: streamlit-folium's frontend, fed with the map rendered once.
+
+    >>> value = map_frame.show(ev, view, opened_at, on_change=...)
+
+``st_folium`` renders the whole folium map to strings on every rerun. The map here
+holds every date (the browser applies the window), so for one catalogue and view
+without dates its strings never change: they are rendered once and cached, and a
+slider move sends the component the same arguments. Streamlit then sends the browser
+only a reference to the message it already holds, and the map is not touched; the
+new window reaches it through the page's ``#cm-window`` element (``window_marker``).
+
+Uses streamlit-folium's own helpers (pinned in pyproject.toml) to build the same
+arguments ``st_folium`` would.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+
+import streamlit as st
+import streamlit_folium as sf
+from folium.elements import JSCSSMixin
+
+from caucmap import render_web
+from caucmap.evidence import Evidence
+from caucmap.viewstate import ViewState
+
+RETURNED = ["last_object_clicked_tooltip", "center", "zoom"]
+
+
+@lru_cache(maxsize=8)
+def component_args(ev: Evidence, view: ViewState, opened_at: tuple[float, float, int]
+                   ) -> tuple[dict[str, object], render_web.WebMap]:
+    """What the st_folium component takes for the view without its dates (cached)."""
+    parts = render_web.web_map(ev, view, start=opened_at)
+    m = parts.base
+    m.get_root().render()
+    script = sf._get_map_string(m)
+    links = [e for e in _walk(m) if isinstance(e, JSCSSMixin)]
+    args = {
+        "script": script, "header": sf._get_header(m), "html": sf._get_html(m),
+        "id": sf.get_full_id(m), "returned_objects": RETURNED,
+        "default": {"last_object_clicked_tooltip": None, "zoom": m.options.get("zoom")},
+        "css_links": list(dict.fromkeys(h for e in links for _, h in e.default_css)),
+        "js_links": list(dict.fromkeys(h for e in links for _, h in e.default_js)),
+        "feature_group": None, "layer_control": None, "return_on_hover": False,
+        "pixelated": False, "wrap_longitude": False,
+    }
+    return args, parts
+
+
+def _walk(element: object) -> list[object]:
+    out = [element]
+    for child in getattr(element, "_children", {}).values():
+        out += _walk(child)
+    return out
+
+
+def show(ev: Evidence, view: ViewState, opened_at: tuple[float, float, int], *, key: str,
+         height: int, on_change: Callable[[], None]) -> render_web.WebMap:
+    """Draw the map of ``view`` (all dates; see ``window_marker``) and return its parts."""
+    undated = render_web.all_dates(view).with_(lat=0.0, lon=0.0, zoom=0, event=None)
+    args, parts = component_args(ev, undated, opened_at)
+    hash_key = sf.generate_js_hash(args["script"], key, False)
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        on_change()
+
+    sf._component_func(**args, key=hash_key, height=height, width=None,
+                       center=None if view.world else (view.lat, view.lon),
+                       zoom=None if view.world else view.zoom, on_change=changed)
+    return parts
+
+
+def window_marker(start: date, end: date) -> str:
+    """The element the map's frame reads the server's date window from (timefilter.js)."""
+    days = html.escape(f"{start.toordinal()} {end.toordinal()}")
+    return f'<span id="cm-window" data-window="{days}" hidden></span>'
