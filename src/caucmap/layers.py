@@ -580,9 +580,8 @@ def _context_style(kind: str, min_zoom: int) -> dict[str, object]:
     if kind == "lake":
         return {"color": style.CONTEXT_WATER, "weight": 0.6, "fill": style.SEA,
                 "fill_opacity": 1.0}
-    if kind == "range":
-        return {"color": style.CONTEXT_RELIEF, "weight": 0.0, "fill": style.CONTEXT_RELIEF,
-                "fill_opacity": 0.12}
+    if kind == "range":  # Natural Earth's outlines are too coarse to draw: a label only
+        return {"color": style.CONTEXT_RELIEF, "weight": 0.0}
     return {"color": style.CONTEXT_INK, "weight": 0.0}
 
 
@@ -626,8 +625,7 @@ def _context_layer(ev: Evidence, naming: Naming) -> Layer:
             **_context_style("place", zoom), "label": name, "label_at": point,
         })
         geoms.append(point)
-    legend = (LegendEntry("Rivers and lakes", "line", style.CONTEXT_WATER),
-              LegendEntry("Mountain ranges", "fill", style.CONTEXT_RELIEF, style.CONTEXT_RELIEF))
+    legend = (LegendEntry("Rivers and lakes", "line", style.CONTEXT_WATER),)
     frame = styled_frame(rows, geoms, CONTEXT_COLUMNS)
     return Layer("context", "Places and relief", frame, legend, CONTEXT_ATTRIBUTION,
                  geometry_file="context")

@@ -235,7 +235,7 @@ def _layer_elements(ev: Evidence, layer: Layer, naming: Naming, *, standalone: b
     browser applies the date window."""
     spec, frame, pane = layer.spec, layer.frame, f"cm-{layer.name}"
     if layer.geometry_file is not None:
-        drawn = web_labels.without_labelled_points(layer)  # a labelled point is its label
+        drawn = web_labels.drawn_shapes(layer)  # a labelled point is drawn as its label
         out: list[MacroElement] = [_fetched(ev, drawn, pane, standalone=standalone,
                                             epochs=epochs)]
     else:
