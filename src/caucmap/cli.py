@@ -144,8 +144,14 @@ def cmd_build_geodata(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from caucmap.animation import DEFAULT_DPI, animation_format, export_animation
     from caucmap.export import export_view
 
+    animated = animation_format(args.out) is not None
+    playback = {"step": args.step, "window": args.window, "fps": args.fps}
+    if not animated and any(v is not None for v in playback.values()):
+        used = ", ".join(f"--{k}" for k, v in playback.items() if v is not None)
+        raise UsageError(f"{used}: only for animated exports (.gif, .mp4), not {args.out}")
     ev = load_evidence(args.root)
     base = ViewState()
     if args.view is not None:
@@ -154,7 +160,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         if notices:
             raise UsageError(" ".join(notices))
     view = _view_from(args, ev, base)
-    path = export_view(ev, view, args.out, size=args.size, dpi=args.dpi, overwrite=args.force)
+    if animated:
+        path = export_animation(ev, view, args.out, step=args.step or "month",
+                                window=args.window or "fixed",
+                                fps=2.0 if args.fps is None else args.fps,
+                                size=args.size or "A5",
+                                dpi=DEFAULT_DPI if args.dpi is None else args.dpi,
+                                overwrite=args.force)
+    else:
+        path = export_view(ev, view, args.out, size=args.size or "A4",
+                           dpi=300 if args.dpi is None else args.dpi, overwrite=args.force)
     print(f"wrote {path}")
     _warn_stale(ev.root, view.end, ["recognition"] if view.world else view.layers)
     return 0
@@ -295,12 +310,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where the browser's copies go (served by the app)")
     build.add_argument("--force", action="store_true", help="replace existing files")
 
-    export = sub.add_parser("export", help="export the view as PNG, SVG, PDF or HTML")
-    export.add_argument("--out", type=Path, required=True)
+    export = sub.add_parser("export", help="export the view as PNG, SVG, PDF or HTML, or "
+                                           "play it back as a GIF or MP4")
+    export.add_argument("--out", type=Path, required=True,
+                        help=".png, .svg, .pdf, .html; or .gif, .mp4 (animated)")
     export.add_argument("--view", help="an app URL's query string, e.g. 'from=2014-01-01'")
     _view_options(export)
-    export.add_argument("--size", default="A4", help="A4, A5, 16:9 or WxH in pixels")
-    export.add_argument("--dpi", type=int, default=300)
+    export.add_argument("--size", help="A4, A5, 16:9 or WxH in pixels (default: A4; A5 for "
+                                       "an animation)")
+    export.add_argument("--dpi", type=int,
+                        help="dots per inch (default: 300; 120 for an animation)")
+    export.add_argument("--step", choices=["week", "month", "year"],
+                        help="animation: one frame per calendar week, month or year of the "
+                             "range (default: month)")
+    export.add_argument("--window", choices=["fixed", "growing"],
+                        help="animation: each frame shows its step alone (fixed, default) or "
+                             "everything from the range's start (growing)")
+    export.add_argument("--fps", type=float, help="animation: frames a second (default: 2)")
     export.add_argument("--force", action="store_true", help="replace an existing file")
     add = sub.add_parser("add", help="take in a saved page (HTML or text) and queue its events")
     add.add_argument("page", type=Path)

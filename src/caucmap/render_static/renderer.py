@@ -70,6 +70,7 @@ from caucmap.viewstate import WORLDVIEW_LABELS, ViewState
 Format = Literal["png", "svg", "pdf"]
 FORMATS: tuple[Format, ...] = ("png", "svg", "pdf")
 MAX_FOOTER_LINES = 6
+STAMP_SCALE = 2.0  # an animation frame's period, in title sizes
 ENDORSEMENT_NOTE = "Boundaries are shown for reference and do not imply endorsement."
 Extent = tuple[float, float, float, float]
 Mapped = list[tuple[Layer, gpd.GeoDataFrame]]  # a labelled layer and its rows with a place
@@ -108,8 +109,12 @@ class MapDrawn:
     obstacles: list[Bbox]  # unlabelled markers (display px)
 
 
-def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300) -> RenderedMap:
-    """Draw ``view`` as a briefing page (see :mod:`caucmap.render_static` for conventions)."""
+def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300,
+           stamp: str | None = None) -> RenderedMap:
+    """Draw ``view`` as a briefing page (see :mod:`caucmap.render_static` for conventions).
+
+    ``stamp`` (an animation frame's period) is written large at the header's top right.
+    """
     page = parse_size(size, dpi)
     layers = build_layers(ev, view)
     base = next(v for v in layers.values() if v.spec.role == "base")
@@ -122,7 +127,7 @@ def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300) -
 
     width = fig.bbox.width
     margin = sheet.inch(0.3)
-    title, subtitle, top = _header(sheet, ev, view, base, marked, margin)
+    title, subtitle, top = _header(sheet, ev, view, base, marked, margin, stamp)
     mapped: Mapped = [(layer, layer.frame[layer.frame.geometry.notna()]) for layer in marked]
     unmapped = tuple(i for layer in marked
                      for i in layer.frame.loc[layer.frame.geometry.isna(), "id"])
@@ -185,10 +190,22 @@ def _view_query(view: ViewState) -> str:
 
 
 def _header(sheet: Sheet, ev: Evidence, view: ViewState, base: Layer,
-            marked: Sequence[Layer], margin: float) -> tuple[str, str, float]:
-    """Title and subtitle from the top; returns them and the top left for the map."""
+            marked: Sequence[Layer], margin: float, stamp: str | None = None
+            ) -> tuple[str, str, float]:
+    """Title and subtitle from the top (beside the stamp, if any); returns them and the
+    top left for the map."""
     fig, renderer = sheet.fig, sheet.renderer
     width, top = fig.bbox.width - 2 * margin, fig.bbox.height - margin
+    stamp_bottom = top
+    if stamp:  # never over the map, where it could hide a label
+        size = sheet.st.font("title") * STAMP_SCALE
+        while text_size(renderer, stamp, size, "bold")[0] > width * 0.4 and size > 8:
+            size *= 0.92
+        stamp_w, stamp_h = text_size(renderer, stamp, size, "bold")
+        sheet.text(fig.bbox.width - margin, top, stamp, fontsize=size, fontweight="bold",
+                   color=INK, ha="right", va="top", gid="stamp")
+        width -= stamp_w + sheet.inch(0.2)
+        stamp_bottom = top - stamp_h
     title = _title(view, base, marked)
     size = sheet.st.font("title")
     while text_size(renderer, title, size, "bold")[0] > width and size > 8:
@@ -214,7 +231,7 @@ def _header(sheet: Sheet, ev: Evidence, view: ViewState, base: Layer,
     sheet.text(margin, top, subtitle, fontsize=sub, color=MUTED_INK, va="top",
                gid="subtitle", linespacing=1.2)
     top -= text_size(renderer, subtitle, sub)[1]
-    return title, subtitle, top
+    return title, subtitle, min(top, stamp_bottom)
 
 
 def _footer(sheet: Sheet, view: ViewState, shown: Mapping[str, Layer], margin: float,
