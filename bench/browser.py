@@ -157,9 +157,9 @@ def stage_naive() -> Path:
     link = NAIVE_STAGE / "static"
     if not link.is_symlink():
         link.symlink_to(REPO / "app" / "static", target_is_directory=True)
-    script = NAIVE_STAGE / "naive_app.py"
-    shutil.copyfile(BENCH / "naive_app.py", script)
-    return script
+    for name in ("naive_app.py", "naive_geodata.geojson"):  # it reads the geometry beside it
+        shutil.copyfile(BENCH / name, NAIVE_STAGE / name)
+    return NAIVE_STAGE / "naive_app.py"
 
 
 def load_once(url: str, mode: str, limit_s: float) -> dict[str, object]:

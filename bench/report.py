@@ -10,6 +10,8 @@ from typing import Any
 
 from bench.stats import dig, ratio
 
+#: the variants each side measures for a catalogue, in table order
+SIDE_VARIANTS = {"server": ("app", "naive", "floor"), "browser": ("app", "naive", "floor_empty")}
 METHOD = """\
 ## Method
 
@@ -19,12 +21,15 @@ METHOD = """\
   is stopped and reported as not measured, with where its time went); `--render-only`
   rewrites this file from `results.json` without measuring.
 - **Variants, all in the same run**: *app* is `app/streamlit_app.py`; *naive* is
-  `bench/naive_app.py` (raw Natural Earth 10m geometry read and sent inline on every
-  rerun, evidence loaded without caching, one `folium.Marker` with popup per event,
-  `st_folium` defaults; vendored Leaflet and no tiles so it works offline; run for the
-  real catalogue and catalogues up to {naive_max:,} events: past that it takes minutes a rerun);
+  `bench/naive_app.py` (raw, unsimplified Natural Earth 10m geometry, committed as
+  `bench/naive_geodata.geojson`, read and sent inline on every rerun, evidence loaded
+  without caching, one `folium.Marker` with popup per event, `st_folium` defaults;
+  vendored Leaflet and no tiles so it works offline; run for the real catalogue and
+  catalogues up to {naive_max:,} events: past that it takes minutes a rerun);
   *floor* is `bench/floor_slider.py` (only the date slider) for reruns and
-  `bench/floor_empty.py` (an empty page) for page loads.
+  `bench/floor_empty.py` (an empty page) for page loads. Everything runs from the
+  repository alone (no `../shared`). A variant that could not be measured is named,
+  with the reason, under the table that misses it.
 - **Slider rerun** (server side): AppTest in a fresh worker process per catalogue
   (`bench/serverside.py`). After a first run (timed apart, as is loading the evidence),
   `at.slider(key="dates").set_value(range).run()` is timed for a cycle of different
@@ -70,7 +75,9 @@ METHOD = """\
   process after all its loads, read from `/proc/PID/status`; the process is found by the
   `--server.port` in its command line and its parent pid (`bench/procmem.py`).
 - **Static export**: `bench/bench_export.run()` (A4 PNG at 300 dpi and A4 PDF of the
-  default view through `caucmap.export.export_bytes`), each warmed once then timed.
+  default view through `caucmap.export.export_bytes`; the animated GIF of 2014, twelve
+  monthly frames at A5 and 120 dpi, through `caucmap.animation.animation_bytes`, what
+  `caucmap export --out x.gif` writes), each warmed once then timed.
 - **Statistics**: median with min and max; at least 5 runs (7 reruns, 5 exports) and 3
   browser loads in a full run, fewer with `--quick`.
 - **Synthetic catalogues** (`bench/synthetic.py`): complete project roots under
@@ -120,7 +127,7 @@ def _errors(cat: dict) -> list[str]:
     for side in ("server", "browser"):
         for variant, data in (cat.get(side) or {}).items():
             if data.get("error"):
-                out.append(f"- {side} / {variant}: **not measured**: {data['error']}")
+                out.append(f"- {side} / {variant}: **not measured**: {_reason(data['error'])}")
             prof = data.get("profile_at_timeout")
             if prof:
                 inc = ", ".join(f"{p['function']} {p['share']:.0%}"
@@ -163,9 +170,12 @@ def catalogue_section(label: str, cat: dict) -> str:
     server = cat.get("server") or {}
     if server:
         rows = []
-        for variant in ("app", "naive", "floor"):
+        for variant in SIDE_VARIANTS["server"]:
             data = server.get(variant)
             if data is None:
+                continue
+            if data.get("error"):
+                rows.append([variant, "**not measured** (below)", *["-"] * 4])
                 continue
             payload = (data.get("payload") or {}).get("total")
             rows.append([variant, _cell(data.get("rerun_s"), "s"),
@@ -187,9 +197,13 @@ def catalogue_section(label: str, cat: dict) -> str:
     browser = cat.get("browser") or {}
     if browser:
         rows = []
-        for variant in ("app", "naive", "floor_empty"):
+        for variant in SIDE_VARIANTS["browser"]:
             data = browser.get(variant)
             if data is None:
+                continue
+            if data.get("error"):
+                rows.append([variant, "**not measured** (below)", *["-"] * 9,
+                             _num(data.get("peak_rss_mb"), "MiB"), "-"])
                 continue
             rows.append([variant, _cell(data.get("loaded_s"), "s"),
                          _num(data.get("first_load_s"), "s"), _cell(data.get("shell_s"), "s"),
@@ -235,8 +249,8 @@ def headline(results: dict) -> str:
             return _cell(x, unit) if isinstance(x, dict) else _num(x, unit)
 
         return [name, show(app), show(naive), show(floor) if floor_key else "-",
-                _num(ratio(med(app), med(floor))) + "x" if floor_key else "-",
-                _num(ratio(med(app), med(naive))) + "x"]
+                _times(ratio(med(app), med(floor))) if floor_key else "-",
+                _times(ratio(med(app), med(naive)))]
 
     rows = [
         row("slider rerun (server)", ["rerun_s"], "s", "floor", srv),
@@ -251,14 +265,56 @@ def headline(results: dict) -> str:
         row("server peak RSS", ["peak_rss_mb"], "MiB", "floor_empty", brw),
     ]
     text = _table(["figure", "app", "naive", "floor", "app/floor", "app/naive"], rows)
+    gaps = _not_measured({"server": srv, "browser": brw}, real)
+    if gaps:
+        text += "\nNot measured in this run (n/a above):\n\n" + "\n".join(gaps) + "\n"
     export = results.get("export") or {}
     if export and "error" not in export:
         text += ("\nStatic export (real catalogue, default view): "
                  f"PNG A4 300 dpi {_cell(_summ(export.get('png_a4_300dpi')), 's')}, "
                  f"PDF A4 {_cell(_summ(export.get('pdf_a4')), 's')}.\n")
+        text += _gif_line(export.get("gif_a5_monthly_year"))
     elif export:
         text += f"\nStatic export: not measured: {export['error']}\n"
     return text
+
+
+def _times(value: float | None) -> str:
+    """A ratio as '3.1x', or 'n/a' when either side was not measured."""
+    return "n/a" if value is None else f"{_num(value)}x"
+
+
+def _reason(text: str, limit: int = 300) -> str:
+    """The first line of an error, shortened: enough to say why in a table's note."""
+    first = str(text).strip().splitlines()[0] if str(text).strip() else "no reason recorded"
+    return first if len(first) <= limit else first[:limit - 3] + "..."
+
+
+def _not_measured(sides: dict[str, dict], cat: dict) -> list[str]:
+    """One line per variant and side that has no figures: which, and why."""
+    out = []
+    for side, variants in SIDE_VARIANTS.items():
+        data = sides.get(side) or {}
+        if not data:
+            why = cat.get("skipped") or cat.get(f"{side}_skipped") or "not run"
+            out.append(f"- {side}, every variant: {_reason(why)}")
+            continue
+        for variant in variants:
+            if variant not in data:
+                continue  # not part of this catalogue's run (e.g. naive past its size limit)
+            if data[variant].get("error"):
+                out.append(f"- {side}, {variant}: {_reason(data[variant]['error'])}")
+    return out
+
+
+def _gif_line(case: dict | None) -> str:
+    if not case:
+        return ""
+    if case.get("error"):
+        return f"Animated GIF: not measured: {_reason(case['error'])}\n"
+    return (f"Animated GIF ({case['frames']} monthly frames of 2014 at {case['size']}, "
+            f"{case['dpi']} dpi): {_cell(_summ(case), 's')}, "
+            f"{_num(case['per_frame_s'], 's')} a frame, {_num(case['bytes'], 'bytes')}.\n")
 
 
 def _summ(case: dict | None) -> dict | None:
