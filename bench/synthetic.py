@@ -171,8 +171,8 @@ def generate(root: Path, n_events: int, *, seed: int = SEED) -> Path:
         path.chmod(0o644)  # the real seeds are read-only; the copy must be replaceable
     geo = root / "geodata"
     geo.mkdir()
-    for name in ("regions", "borders", "world"):
-        shutil.copyfile(REAL_ROOT / "geodata" / f"{name}.geojson", geo / f"{name}.geojson")
+    for path in sorted((REAL_ROOT / "geodata").glob("*.geojson")):  # every map layer
+        shutil.copyfile(path, geo / path.name)
     for name in ("actors", "recognitions", "war2008"):
         shutil.copyfile(REAL_ROOT / "catalogue" / f"{name}.yaml",
                         root / "catalogue" / f"{name}.yaml")
@@ -198,9 +198,10 @@ def _stamp(n_events: int, seed: int) -> str:
     """What a generated root depends on: generator version, its inputs and the real data."""
     digest = hashlib.sha256(f"{VERSION}:{n_events}:{seed}".encode())
     for rel in ("seeds/sources.yaml", "geodata/gazetteer.yaml", "catalogue/actors.yaml",
-                "catalogue/recognitions.yaml", "catalogue/war2008.yaml",
-                "geodata/regions.geojson", "geodata/borders.geojson", "geodata/world.geojson"):
+                "catalogue/recognitions.yaml", "catalogue/war2008.yaml"):
         digest.update((REAL_ROOT / rel).read_bytes())
+    for path in sorted((REAL_ROOT / "geodata").glob("*.geojson")):
+        digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 

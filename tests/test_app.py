@@ -65,17 +65,25 @@ def test_first_load_draws_the_four_regions_offline() -> None:
     assert shown_count(at) == len(default_evidence().events)
 
 
-def test_slider_filters_events_without_changing_the_base_map() -> None:
+def window_of(at: AppTest) -> tuple[int, int]:
+    """The date window the page tells the map (day numbers), from its #cm-window marker."""
+    text = next(m.value for m in at.markdown if 'id="cm-window"' in m.value)
+    start, end = text.split('data-window="')[1].split('"')[0].split()
+    return int(start), int(end)
+
+
+def test_slider_moves_only_the_window_the_map_reads() -> None:
     at = run_app()
     before = map_args(at)
     at.slider(key="dates").set_value((date(2014, 11, 1), date(2014, 11, 30))).run()
     after = map_args(at)
-    assert after["script"] == before["script"]  # same base map: no remount
-    assert after["feature_group"] != before["feature_group"]
+    assert after == before  # the same map, byte for byte: nothing re-rendered or remounted
+    assert window_of(at) == (date(2014, 11, 1).toordinal(), date(2014, 11, 30).toordinal())
     ev = default_evidence()
     expected = [e for e in ev.events if e.overlaps(date(2014, 11, 1), date(2014, 11, 30))]
     assert shown_count(at) == len(expected) < len(ev.events)
-    assert after["feature_group"].count("ref: ") == sum(bool(e.places) for e in expected)
+    # every placed event travels once, for all dates, with its day numbers
+    assert all(after["script"].count(f"ref: {e.id}\"") == bool(e.places) for e in ev.events)
     assert at.query_params["from"] == "2014-11-01" and at.query_params["to"] == "2014-11-30"
 
 
@@ -90,8 +98,9 @@ def test_url_parameters_reopen_a_view() -> None:
     assert "Tskhinvali region state border" in args["script"]  # the worldview decides what
     assert "occupation line" not in args["script"]  # the line is, naming only its name
     assert "Russia&#x27;s view" in js_text(args["script"])
-    # recognition and war layers are off: only the events group is sent
-    assert args["feature_group"].count("map_div.addLayer(feature_group") == 1
+    # recognition and war layers are off: only the events' points are sent
+    assert args["script"].count("caucmap.points(") == 1
+    assert "caucmap.time(" in args["script"]
 
 
 @pytest.mark.parametrize("params", [
@@ -148,7 +157,7 @@ def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
     try:
         at = run_app({"event": "evil-event"})
         # what the browser's JS sees once it decodes the JSON string escapes
-        group = js_text(map_args(at)["feature_group"])
+        group = js_text(map_args(at)["script"])
         assert "evil-event" in group
         assert hostile not in group and "<script>alert(2)" not in group
         assert "Attack &lt;script&gt;alert(2)&lt;/script&gt;" in group
@@ -159,23 +168,23 @@ def test_hostile_catalogue_text_is_escaped_in_the_map(scratch: Path,
         st.cache_resource.clear()
 
 
-def test_world_view_shades_recognising_states_as_of_the_end_date() -> None:
-    def world_styles(params: dict[str, str]) -> str:
-        at = run_app({"world": "1", **params})
-        args = map_args(at)
-        assert "/app/static/geodata/world.geojson" not in args["script"]  # dated: a group
-        script = js_text(args["feature_group"])  # swapped on a slider move, no remount
-        assert "/app/static/geodata/world.geojson" in script
-        assert not any("cm-event-count" in m.value for m in at.markdown)
-        return script
+def test_world_view_shades_recognising_states_for_every_window_end() -> None:
+    at = run_app({"world": "1", "to": "2012-06-01"})
+    script = js_text(map_args(at)["script"])
+    assert "/app/static/geodata/world.geojson" in script
+    assert not any("cm-event-count" in m.value for m in at.markdown)
+    assert window_of(at)[1] == date(2012, 6, 1).toordinal()
+    # one style table per day recognition changes: Tuvalu recognised in 2012, not in 2015
+    call = script.split("caucmap.geometry(", 1)[1]
+    options, _ = json.JSONDecoder().raw_decode(call[call.index("{"):])
+    epochs = options["epochs"]
 
-    in_2012 = world_styles({"to": "2012-06-01"})
-    in_2015 = world_styles({"to": "2015-06-01"})
-    assert '"Tuvalu"' in in_2012 and "Tuvalu" in in_2015  # withdrew in 2014: styled apart
-    assert "#3f007d" in in_2012  # recognises both: Russia, Nicaragua, Venezuela, Nauru
-    tuvalu_2012 = in_2012.split('"Tuvalu": {', 1)[1].split("}", 1)[0]
-    tuvalu_2015 = in_2015.split('"Tuvalu": {', 1)[1].split("}", 1)[0]
-    assert "#3f007d" in tuvalu_2012 and "#bdbdbd" in tuvalu_2015
+    def tuvalu(day: date) -> dict:
+        at_day = [e for e in epochs if e["day"] <= day.toordinal()][-1]
+        return at_day["styles"].get("Tuvalu") or at_day["fallback"]
+
+    assert tuvalu(date(2012, 6, 1))["fillColor"] == "#3f007d"  # recognises both
+    assert tuvalu(date(2015, 6, 1))["fillColor"] == "#bdbdbd"  # withdrew in 2014
 
 
 def test_timeline_and_sources_pages() -> None:

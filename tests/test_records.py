@@ -81,7 +81,7 @@ def test_html_popups_are_the_card(ev: Evidence) -> None:
     from caucmap.viewstate import ViewState
 
     parts = web_map(ev, ViewState(), standalone=True)
-    rows = [row for g in parts.groups for c in g._children.values()
+    rows = [row for c in parts.base._children.values()
             if isinstance(c, PointLayer) for row in c.rows]
     popup = next(row[4] for row in rows if f"ref: {TREATY}" in row[3])
     assert popup == card_html(build_card(ev, ev.record(TREATY), Naming.ENGLISH))

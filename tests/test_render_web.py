@@ -22,6 +22,7 @@ from caucmap.render_web import (
     MAX_ICONS,
     MAX_TIP_LINE,
     PointLayer,
+    WebMap,
     event_ref,
     legend_html,
     resolve_ref,
@@ -79,12 +80,12 @@ def test_small_layers_escape_tooltips() -> None:
     assert all("&lt;b&gt;x&lt;/b&gt;" in row[3] for row in points.rows)
 
 
+def point_layers(parts: WebMap) -> list[PointLayer]:
+    return [c for c in parts.base._children.values() if isinstance(c, PointLayer)]
+
+
 def test_app_map_has_no_popups_but_the_html_export_does(ev: Evidence) -> None:
     """The app shows evidence beside the map; the standalone file carries it in popups."""
-    def point_layers(parts: object) -> list[PointLayer]:
-        return [c for g in parts.groups for c in g._children.values()
-                if isinstance(c, PointLayer)]
-
     app = point_layers(web_map(ev, ViewState()))
     assert app and all(row[4] is None for layer in app for row in layer.rows)
     exported = point_layers(web_map(ev, ViewState(), standalone=True))
@@ -140,7 +141,7 @@ def test_long_tooltips_and_labels_are_cut_and_still_name_their_event(tmp_path: P
     view, _ = ViewState.from_query(dict(p.split("=", 1) for p in HOSTILE_VIEW.split("&")),
                                    ev.record_ids())
     parts = web_map(ev, view)
-    points = [c for g in parts.groups for c in g._children.values() if isinstance(c, PointLayer)]
+    points = point_layers(parts)
     tips = {event_ref(html_lib.unescape(row[3].replace("<br>", "\n"))): row[3]
             for layer in points for row in layer.rows}
     tip = html_lib.unescape(tips[HOSTILE_EVENT]).split("<br>")

@@ -1,0 +1,174 @@
+"""The date window in the browser (timefilter.js), in real headless Chromium, offline.
+
+The map holds every date and the browser applies the window, so these tests check that
+what the browser shows is exactly what the Python filter (`events_layer`) gives for the
+same window, on the real catalogue (the app) and a synthetic one past the canvas
+threshold (the standalone export, same scripts); that a slider move reaches the map
+without re-rendering it; that brushing the strip moves the slider and the URL; and that
+playback advances frame by frame.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from harness import offline_browser, running_app
+from playwright.sync_api import BrowserContext, Frame, Page
+
+from caucmap.evidence import Evidence, default_evidence, load_evidence
+from caucmap.layers import events_layer
+from caucmap.render_web import MAX_ICONS, all_dates, point_rows, standalone_html
+from caucmap.viewstate import ViewState
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import synthetic
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+WINDOWS = [(date(2008, 8, 1), date(2008, 8, 31)), (date(2014, 11, 24), date(2014, 11, 24)),
+           (date(2014, 1, 1), date(2015, 12, 31)), (date(1992, 1, 1), date(2007, 12, 31)),
+           (date(2020, 3, 1), date(2020, 3, 1)), (date(1990, 1, 1), date(2026, 1, 1))]
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def context(chromium: str) -> Iterator[BrowserContext]:
+    with offline_browser() as (ctx, _):
+        yield ctx
+
+
+def map_frame(page: Page) -> Frame:
+    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
+    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame.locator("#cm-map-status").wait_for(timeout=60_000)
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def shown_positions(target: Page | Frame, start: date, end: date) -> list[int]:
+    """Set the browser's window and read back which event points it shows, by position."""
+    return target.evaluate(
+        "([s, e]) => { caucmap.setWindow(window.map || map_obj(), s, e);"
+        " const m = (window.map || map_obj())._cm.masks.events;"
+        " return Array.from(m).flatMap((on, i) => on ? [i] : []); }",
+        [start.toordinal(), end.toordinal()])
+
+
+def expected_positions(ev: Evidence, view: ViewState, start: date, end: date) -> list[int]:
+    """The positions, among the points the map numbers, of what the Python filter keeps."""
+    every = point_rows(events_layer(ev, all_dates(view)).frame)["id"].tolist()
+    kept = set(events_layer(ev, view.with_(start=start, end=end)).frame["id"])
+    return [i for i, ident in enumerate(every) if ident in kept]
+
+
+def test_the_browser_shows_what_the_python_filter_keeps_real_catalogue(
+        app_url: str, context: BrowserContext) -> None:
+    page = context.new_page()
+    page.goto(app_url)
+    frame = map_frame(page)
+    ev = default_evidence()
+    for start, end in WINDOWS:
+        got = shown_positions(frame, start, end)
+        assert got == expected_positions(ev, ViewState(), start, end), (start, end)
+    assert any(shown_positions(frame, s, e) for s, e in WINDOWS)  # not all empty
+
+
+def test_the_browser_shows_what_the_python_filter_keeps_synthetic(
+        tmp_path: Path, context: BrowserContext) -> None:
+    root = synthetic.generate(tmp_path / "root", MAX_ICONS + 500)  # canvas mode
+    ev = load_evidence(root)
+    view = ViewState(start=date(2010, 1, 1), end=date(2010, 12, 31))
+    page_file = tmp_path / "map.html"
+    page_file.write_text(standalone_html(ev, view), encoding="utf-8")
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_selector("#cm-map-status", timeout=60_000)
+    page.evaluate("() => { window.map_obj = () => Object.values(window).find("
+                  "v => v instanceof L.Map); }")
+    first = page.locator("#cm-map-status").inner_text()
+    assert "2010-01-01 \u2013 2010-12-31" in first
+    for start, end in [(date(2010, 1, 1), date(2010, 12, 31)), *WINDOWS]:
+        got = shown_positions(page, start, end)
+        assert got == expected_positions(ev, view, start, end), (start, end)
+
+
+def test_slider_move_reaches_the_map_and_brushing_moves_the_slider(
+        app_url: str, context: BrowserContext) -> None:
+    page = context.new_page()
+    page.goto(f"{app_url}/?from=2008-08-01&to=2008-08-31")
+    frame = map_frame(page)
+    status = page.frame_locator("iframe[title*='streamlit_folium']").locator("#cm-map-status")
+    ev = default_evidence()
+    august = events_layer(ev, ViewState(start=date(2008, 8, 1), end=date(2008, 8, 31)))
+    assert f"Events: {len(august.frame)}" in status.inner_text()
+    drawn = frame.evaluate("() => document.querySelectorAll('#map_div .cm-marker').length")
+    frame.evaluate("() => { window.cmMounted = true; }")  # gone if the map remounts
+
+    thumb = page.get_by_role("slider").nth(1)  # the end of the range, to today
+    thumb.focus()
+    thumb.press("End")
+    page.wait_for_function(
+        "() => !document.querySelector('iframe[title*=streamlit_folium]').contentDocument"
+        ".querySelector('#cm-map-status').innerText.includes('2008-08-31')", timeout=30_000)
+    later = events_layer(ev, ViewState(start=date(2008, 8, 1)))
+    assert f"Events: {len(later.frame)}" in status.inner_text()
+    assert frame.evaluate("() => window.cmMounted") is True  # the same map: kept, not rebuilt
+    more = frame.evaluate("() => document.querySelectorAll('#map_div .cm-marker').length")
+    assert more > drawn
+
+    # brush 2014 on the strip: the map, then the slider and the URL follow
+    strip = status.locator("xpath=../..").locator("canvas.cm-time-strip").bounding_box()
+    low, high = date(1990, 1, 1).toordinal(), date.today().toordinal()
+
+    def x_of(day: date) -> float:
+        return strip["x"] + strip["width"] * (day.toordinal() - low) / (high - low)
+
+    y = strip["y"] + strip["height"] / 2
+    page.mouse.move(x_of(date(2014, 1, 15)), y)
+    page.mouse.down()
+    page.mouse.move(x_of(date(2014, 12, 15)), y, steps=4)
+    page.mouse.up()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('from')"
+                           "?.startsWith('2014-01')", timeout=30_000)
+    thumbs = page.get_by_role("slider")
+    for _ in range(60):  # the sidebar slider follows the brush
+        values = [thumbs.nth(i).get_attribute("aria-valuetext") for i in range(2)]
+        if values[0].startswith("2014-01") and values[1].startswith("2014-12"):
+            break
+        page.wait_for_timeout(500)
+    assert values[0].startswith("2014-01") and values[1].startswith("2014-12"), values
+    assert "2014-01" in status.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "time_brushed.png"))
+
+
+def test_playback_advances_frame_by_frame_and_leaves_the_url_at_the_frame(
+        app_url: str, context: BrowserContext) -> None:
+    page = context.new_page()
+    page.goto(f"{app_url}/?from=2014-11-01&to=2014-11-30")
+    map_frame(page)
+    inner = page.frame_locator("iframe[title*='streamlit_folium']")
+    status = inner.locator("#cm-map-status")
+    inner.locator("select.cm-time-step").select_option("week")
+    inner.locator("select.cm-time-speed").select_option("250")
+    inner.locator("button.cm-time-play").click()
+    seen = []
+    for _ in range(12):
+        page.wait_for_timeout(250)
+        seen.append(status.inner_text().split("   ")[0])
+    inner.locator("button.cm-time-play").click()  # pause: the URL keeps the frame shown
+    frames = list(dict.fromkeys(seen))
+    assert len(frames) >= 4, seen  # the window moved on, week by week
+    starts = [date.fromisoformat(f[:10]) for f in frames]
+    assert starts == sorted(starts) and (starts[1] - starts[0]).days == 7, frames
+    shown = inner.locator("#cm-map-status").inner_text()[:10]
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('from') === "
+                           f"'{shown}'", timeout=30_000)
