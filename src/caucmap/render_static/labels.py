@@ -63,6 +63,11 @@ class Placer:
     def block(self, box: Bbox, weight: float = 1.0) -> None:
         self.taken.append((box, weight))
 
+    def unblock(self, boxes: Sequence[Bbox]) -> None:
+        """Free boxes blocked earlier (these very objects), e.g. spots held for a while."""
+        held = {id(box) for box in boxes}
+        self.taken = [(t, w) for t, w in self.taken if id(t) not in held]
+
     def free(self, box: Bbox) -> bool:
         inside = (box.x0 >= self.frame.x0 and box.x1 <= self.frame.x1
                   and box.y0 >= self.frame.y0 and box.y1 <= self.frame.y1)

@@ -41,6 +41,13 @@ from caucmap.render_static.artists import (
     legend_handle,
     projected,
 )
+from caucmap.render_static.context import (
+    CONTEXT,
+    context_shown,
+    draw_context,
+    hold_symbols,
+    web_zoom,
+)
 from caucmap.render_static.labels import (
     RegionLabels,
     draw_group_label,
@@ -107,6 +114,7 @@ class MapDrawn:
     region_labels: RegionLabels
     scale_box: Bbox  # display px
     obstacles: list[Bbox]  # unlabelled markers (display px)
+    context: Layer | None  # the context features this page's zoom shows, named last
 
 
 def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300,
@@ -139,12 +147,18 @@ def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300,
                                 top - gap)
     ax = fig.add_axes(sheet.rect(map_box))
     extent = view_extent(view, map_box.width / map_box.height)
-    drawn = _draw_map(sheet, ax, ev, layers, base, extent)
+    zoom = web_zoom(view.zoom, map_box.width, sheet)
+    drawn = _draw_map(sheet, ax, ev, layers, base, extent, zoom)
     placer = frame_placer(ax, drawn.scale_box, drawn.obstacles)
     groups = draw_labelled_points(ax, sheet, mapped, placer, view.event)
+    held = hold_symbols(ax, sheet, placer, drawn.context) if drawn.context else []
     draw_region_labels(ax, sheet, placer, drawn.region_labels)
     for group in groups:
         draw_group_label(ax, sheet, placer, group)
+    if drawn.context is not None:  # lowest priority: names that find no room are left out
+        areas = [layer for layer in layers.values() if layer.name != CONTEXT]
+        draw_context(ax, sheet, placer, drawn.context,
+                     [g.box() for g in groups] + drawn.obstacles, areas, held)
     panel = Bbox.from_extents(width - margin - panel_w, map_box.y0, width - margin,
                               map_box.y1)
     _panel(sheet, ev, shown, panel, extent)
@@ -274,9 +288,13 @@ def _footer(sheet: Sheet, view: ViewState, shown: Mapping[str, Layer], margin: f
 
 
 def _draw_map(sheet: Sheet, ax: Axes, ev: Evidence, layers: Mapping[str, Layer], base: Layer,
-              extent: Extent) -> MapDrawn:
+              extent: Extent, zoom: float) -> MapDrawn:
     """Every layer bottom up (the world beyond the regional box first, where the view
-    reaches it), then the scale bar; returns what label placement needs."""
+    reaches it), then the scale bar; returns what label placement needs.
+
+    The context layer draws its water and relief in its place in the stack, only what
+    the web map shows at ``zoom``; its names and symbols are left for the label step.
+    """
     st = sheet.st
     frame_axes(ax, extent, INK, 0.6 * st.scale)
     pad = 0.05 * (extent[2] - extent[0])
@@ -285,7 +303,15 @@ def _draw_map(sheet: Sheet, ax: Axes, ev: Evidence, layers: Mapping[str, Layer],
     trim = draw_world_base(ax, ev.root, base, box, st)
     labels: RegionLabels = {}
     obstacles: list[Bbox] = []
+    context = None
     for z, layer in enumerate(layers.values(), start=1):
+        if layer.name == CONTEXT:
+            layer = context = context_shown(layer, zoom)
+            geoms = projected(layer)
+            lakes = geoms.where(layer.frame["kind"].ne("range"))  # ranges: names only, as
+            draw_polygons(ax, layer, lakes, box, st, on_paper=False, zorder=z)  # on the web
+            draw_lines(ax, layer, geoms, rect, st, zorder=z + 0.5)
+            continue
         geoms = projected(layer)
         on_paper = layer.spec.role == "base"
         draw_polygons(ax, layer, geoms, box, st, on_paper=on_paper, zorder=z,
@@ -302,7 +328,7 @@ def _draw_map(sheet: Sheet, ax: Axes, ev: Evidence, layers: Mapping[str, Layer],
                 labels.pop(str(row_id), None)  # keep drawing order: upper ones last
                 labels[str(row_id)] = (shorten(str(label), MAX_NAME_CHARS), geom,
                                        on_dark(under))
-    return MapDrawn(labels, draw_scale_bar(ax, extent, sheet), obstacles)
+    return MapDrawn(labels, draw_scale_bar(ax, extent, sheet), obstacles, context)
 
 
 # ---------------------------------------------------------------- legend and inset
