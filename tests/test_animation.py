@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from caucmap.animation import Frame, frame_image, plan_frames, render_frames
+from caucmap.animation import Frame, frame_image, frame_images, plan_frames, render_frames
 from caucmap.cli import main
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence, default_evidence
@@ -133,6 +133,16 @@ def test_frames_differ_where_events_differ(ev: Evidence, months: dict) -> None:
     (jan, jan_px), (feb, feb_px) = months["Jan 2014"], months["Feb 2014"]
     assert not jan.events and not feb.events
     assert np.array_equal(_map_crop(jan, jan_px), _map_crop(feb, feb_px))
+
+
+def test_frames_drawn_by_workers_are_those_drawn_here_in_order(ev: Evidence) -> None:
+    view = ViewState(start=date(2014, 9, 1), end=date(2014, 12, 31))
+    frames = plan_frames(view)
+    here = frame_images(ev, view, frames, dpi=DPI, workers=1)
+    there = frame_images(ev, view, frames, dpi=DPI, workers=2)
+    assert len(there) == len(frames) == 4
+    assert [im.tobytes() for im in there] == [im.tobytes() for im in here]
+    assert len({im.tobytes() for im in here}) == 4  # and they are four different frames
 
 
 # ---------------------------------------------------------------- the command

@@ -12,9 +12,10 @@ recognition shading and the "Sources" footer are those a PNG of the window would
 the period is written large at the top right, beside the title.
 
 Why a whole page per frame rather than a base drawn once: the title, legend, sources
-and recognition shading all change with the window, and a page costs about 0.5 s at
-the animation's default 120 dpi, so a year of monthly frames at A5 takes about 7 s
-(``bench/bench_export.py`` times it against a 10 s budget).
+and recognition shading all change with the window, and so does the map frame's size
+(the footer lists the frame's sources), which moves every label; frames are therefore
+independent pages, drawn in parallel by forked workers on the usable cores.
+``bench/bench_export.py`` times a year of monthly frames at A5 against a 10 s budget.
 
 GIF frames share one palette made from all of them (no colour flicker between
 frames); MP4 needs the ``imageio-ffmpeg`` package (it ships its own ffmpeg). Files are
@@ -25,9 +26,12 @@ frame is drawn.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import tempfile
 from calendar import monthrange
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,6 +58,9 @@ DEFAULT_DPI = 120  # A5 at 120 dpi is 992x699 px: a slide's width, type still le
 FPS_RANGE = (0.2, 30.0)
 MAX_FRAMES = 240  # twenty years of months; past it a coarser step says the same
 COLOURS = 255  # GIF palette entries (one spare for the encoder)
+MAX_WORKERS = 4
+#: what forked frame workers read (inherited, never pickled): evidence, view, size, dpi
+_JOB: tuple[Evidence, ViewState, str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,42 @@ def frame_image(rendered: RenderedMap) -> Image.Image:
                             "raw", "RGBA", 0, 1).convert("RGB")
 
 
+def _frame_rgb(frame: Frame) -> tuple[bytes, tuple[int, int]]:
+    """In a forked worker: one frame's RGB pixels and size (what crosses back cheaply)."""
+    if _JOB is None:
+        raise RuntimeError("frame worker started without a job")
+    ev, view, size, dpi = _JOB
+    (rendered,) = render_frames(ev, view, [frame], size=size, dpi=dpi)
+    image = frame_image(rendered)
+    return image.tobytes(), image.size
+
+
+def default_workers(frames: int) -> int:
+    """Processes for ``frames`` frames: the usable cores (at most MAX_WORKERS), where the
+    platform can fork (workers inherit the loaded evidence instead of loading it again)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, frames // 2))
+
+
+def frame_images(ev: Evidence, view: ViewState, frames: list[Frame], *, size: str = "A5",
+                 dpi: int = DEFAULT_DPI, workers: int | None = None) -> list[Image.Image]:
+    """Every frame rasterised, in order. Frames are independent pages of 0.5-1 s of CPU
+    each (text layout mostly), so they are drawn by ``workers`` forked processes
+    (default: :func:`default_workers`); one worker draws them here, in order."""
+    workers = default_workers(len(frames)) if workers is None else workers
+    if workers <= 1:
+        return [frame_image(r) for r in render_frames(ev, view, frames, size=size, dpi=dpi)]
+    global _JOB
+    _JOB = (ev, view, size, dpi)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [Image.frombytes("RGB", shape, data)
+                    for data, shape in pool.map(_frame_rgb, frames)]
+    finally:
+        _JOB = None
+
+
 def _check_options(view: ViewState, fmt: str, fps: float, size: str, dpi: int) -> None:
     if fmt not in ANIMATION_FORMATS:
         raise UsageError(f"unsupported animation format {fmt!r}; use "
@@ -205,7 +248,7 @@ def animation_bytes(ev: Evidence, view: ViewState, fmt: str, *, step: Step = "mo
 
 def _encode(ev: Evidence, view: ViewState, fmt: str, frames: list[Frame], fps: float,
             size: str, dpi: int) -> bytes:
-    images = [frame_image(r) for r in render_frames(ev, view, frames, size=size, dpi=dpi)]
+    images = frame_images(ev, view, frames, size=size, dpi=dpi)
     return gif_bytes(images, fps) if fmt == "gif" else mp4_bytes(images, fps)
 
 
