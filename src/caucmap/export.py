@@ -14,16 +14,21 @@ sizes, extent and style conventions); HTML is the standalone web map of
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
 from caucmap.atomic import check_target, write_atomic
+from caucmap.dates import short_span
 from caucmap.errors import UsageError
 from caucmap.evidence import Evidence
 from caucmap.layers import Layer, LayerSpec, build_layers
 from caucmap.render_static import FORMATS, Format, parse_size, render_bytes
+from caucmap.render_static.renderer import view_description
+from caucmap.shorten import shorten
 from caucmap.tables import to_csv, to_geojson
 from caucmap.viewstate import ViewState
 
@@ -55,7 +60,7 @@ def export_bytes(ev: Evidence, view: ViewState, fmt: str, *, size: str = "A4",
     if fmt == "html":
         from caucmap.render_web import standalone_html  # folium: only when asked for
 
-        return standalone_html(ev, view).encode("utf-8")
+        return with_text_alternative(standalone_html(ev, view), ev, view).encode("utf-8")
     if view.world:
         raise UsageError("the world view exports as HTML only; turn the world view off for "
                          "PNG, SVG or PDF")
@@ -80,6 +85,41 @@ def export_view(ev: Evidence, view: ViewState, out: Path, *, size: str = "A4", d
     check_target(out, overwrite=overwrite)  # folder, permission, existing file: race-free later
     return write_atomic(out, export_bytes(ev, view, fmt, size=size, dpi=dpi),
                         overwrite=overwrite)
+
+
+SR_ONLY_CSS = (".cm-sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
+               "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}")
+
+
+def text_alternative(ev: Evidence, view: ViewState) -> tuple[str, str]:
+    """The map in words, as HTML: a visually hidden description (for screen readers)
+    and a ``<noscript>`` list of what is drawn (for a page without its script)."""
+    description = html.escape(view_description(ev, view))
+    hidden = f'<div id="cm-map-description" class="cm-sr-only">{description}</div>'
+    sections = []
+    for layer in build_layers(ev, view).values():
+        frame = layer.frame
+        if layer.spec.records and len(frame):
+            items = [f"{short_span(r.start, r.end, r.date_precision)}: {shorten(r.title, 160)}"
+                     + (f" ({', '.join(r.places)})" if getattr(r, "places", None) else "")
+                     for r in frame.itertuples()]
+        else:
+            items = [entry.label for entry in layer.legend]
+        if items:
+            lines = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+            sections.append(f"<h2>{html.escape(layer.title)}</h2><ul>{lines}</ul>")
+    listing = f"<noscript><p>{description}</p>{''.join(sections)}</noscript>"
+    return hidden, listing
+
+
+def with_text_alternative(page: str, ev: Evidence, view: ViewState) -> str:
+    """The standalone map page with its text alternative: the description first in the
+    body (the map's container points at it) and the listing for readers without script."""
+    hidden, listing = text_alternative(ev, view)
+    page = page.replace("</head>", f"<style>{SR_ONLY_CSS}</style></head>", 1)
+    page = re.sub(r"<body[^>]*>", lambda m: m.group(0) + hidden + listing, page, count=1)
+    return re.sub(r'(<div class="folium-map" id="[^"]+")',
+                  r'\1 role="region" aria-describedby="cm-map-description"', page, count=1)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+from xml.sax.saxutils import escape as xml_escape
 
 import geopandas as gpd
 import matplotlib
@@ -97,6 +98,7 @@ class RenderedMap:
     title: str
     subtitle: str
     query: str  # the view as app URL query parameters
+    alt_text: str  # the map described in words: the files' metadata
     label_overlaps: int
     map_axes: Axes
 
@@ -167,8 +169,10 @@ def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300,
         events=tuple(row["id"] for g in groups for row in g.rows),
         off_map=tuple(row["id"] for g in groups if g.off for row in g.rows),
         unmapped=unmapped, sources=tuple((outlet, day) for outlet, day, _ in sources),
-        title=title, subtitle=subtitle,
-        query=_view_query(view), label_overlaps=placer.overlaps, map_axes=ax,
+        title=title, subtitle=subtitle, query=_view_query(view),
+        alt_text=_alt_text(title, view_parts(ev, view, marked), shown,
+                           sum(len(g.rows) for g in groups), len(unmapped), _view_query(view)),
+        label_overlaps=placer.overlaps, map_axes=ax,
     )
 
 
@@ -227,6 +231,17 @@ def _header(sheet: Sheet, ev: Evidence, view: ViewState, base: Layer,
     sheet.text(margin, top, title, fontsize=size, fontweight="bold", color=INK, va="top",
                gid="title")
     top -= text_size(renderer, title, size, "bold")[1] + sheet.inch(0.02)
+    parts = view_parts(ev, view, marked)
+    sub = sheet.st.font("subtitle")
+    subtitle = "\n".join(wrap_items(renderer, parts, "  ·  ", sub, width))
+    sheet.text(margin, top, subtitle, fontsize=sub, color=MUTED_INK, va="top",
+               gid="subtitle", linespacing=1.2)
+    top -= text_size(renderer, subtitle, sub)[1]
+    return title, subtitle, min(top, stamp_bottom)
+
+
+def view_parts(ev: Evidence, view: ViewState, marked: Sequence[Layer]) -> list[str]:
+    """The subtitle's parts: dates, worldview, naming, filters and the selected event."""
     parts = [f"{short_day(view.start)} - {short_day(view.end)}",
              "Worldview: " + ev.localise(WORLDVIEW_LABELS[view.worldview], view.naming),
              f"Place names: {NAMING_LABELS[view.naming]}"]
@@ -239,13 +254,30 @@ def _header(sheet: Sheet, ev: Evidence, view: ViewState, base: Layer,
                                                                "title"]] if view.event else []
     if chosen:
         parts.append(f"Selected: {shorten(chosen[0], 60)}")
-    sub = sheet.st.font("subtitle")
-    parts = [shorten(part, MAX_LINE_CHARS) for part in parts]
-    subtitle = "\n".join(wrap_items(renderer, parts, "  ·  ", sub, width))
-    sheet.text(margin, top, subtitle, fontsize=sub, color=MUTED_INK, va="top",
-               gid="subtitle", linespacing=1.2)
-    top -= text_size(renderer, subtitle, sub)[1]
-    return title, subtitle, min(top, stamp_bottom)
+    return [shorten(part, MAX_LINE_CHARS) for part in parts]
+
+
+def _alt_text(title: str, parts: Sequence[str], shown: Mapping[str, Layer], events: int,
+              unmapped: int, query: str) -> str:
+    """A text alternative of the map for a reader who cannot see it: what it is, for
+    when, from which worldview, with which filters, what is drawn."""
+    layers = ", ".join(layer.title for layer in shown.values())
+    counted = f"{events} event(s) marked" + (f", {unmapped} without a place not drawn"
+                                             if unmapped else "")
+    return (f"Map: {title}. " + ". ".join(parts) + f". Layers: {layers}. {counted}. "
+            f"View: {query}.")
+
+
+def view_description(ev: Evidence, view: ViewState) -> str:
+    """The text alternative of ``view`` without drawing it (the HTML export's)."""
+    layers = build_layers(ev, view)
+    base = next(v for v in layers.values() if v.spec.role == "base")
+    marked = [v for v in layers.values() if v.spec.labels]
+    shown = {k: v for k, v in layers.items() if v.spec.role == "base" or len(v.frame)}
+    events = sum(int(layer.frame.geometry.notna().sum()) for layer in marked)
+    unmapped = sum(int(layer.frame.geometry.isna().sum()) for layer in marked)
+    return _alt_text(_title(view, base, marked), view_parts(ev, view, marked), shown, events,
+                     unmapped, _view_query(view))
 
 
 def _footer(sheet: Sheet, view: ViewState, shown: Mapping[str, Layer], margin: float,
@@ -391,7 +423,7 @@ def figure_bytes(rendered: RenderedMap, fmt: Format) -> bytes:
     """The page as PNG (dpi in pHYs), SVG (text as text) or PDF (embedded TrueType)."""
     if fmt not in FORMATS:
         raise UsageError(f"unsupported image format {fmt!r}; use {', '.join(FORMATS)}")
-    description = f"caucmap view: {rendered.query}"
+    description = rendered.alt_text
     metadata: dict[str, str | None] = {
         "png": {"Title": rendered.title, "Description": description, "Software": "caucmap"},
         "svg": {"Title": rendered.title, "Description": description, "Date": None},
@@ -402,7 +434,11 @@ def figure_bytes(rendered: RenderedMap, fmt: Format) -> bytes:
                                 "svg.hashsalt": "caucmap"}):
         rendered.figure.savefig(buffer, format=fmt, dpi=rendered.page.dpi,
                                 facecolor=PAPER, metadata=metadata)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    if fmt == "svg":  # a screen reader reads <title> and <desc>; matplotlib writes the first
+        desc = f"<desc>{xml_escape(description)}</desc>".encode()
+        data = data.replace(b"</title>", b"</title>\n" + desc, 1)
+    return data
 
 
 def render_bytes(ev: Evidence, view: ViewState, fmt: Format, *, size: str = "A4",
