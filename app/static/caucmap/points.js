@@ -112,9 +112,13 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
     _draw: function () {
       var map = this._map, size = map.getSize(), c = this._canvas;
       L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
-      c.width = size.x;
-      c.height = size.y;
       var ctx = c.getContext('2d'), scale = Math.pow(2, map.getZoom());
+      if (c.width !== size.x || c.height !== size.y) {
+        c.width = size.x;  // resizing clears too, but reallocates: only when the map resizes
+        c.height = size.y;
+      } else {
+        ctx.clearRect(0, 0, size.x, size.y);
+      }
       var tl = map.getPixelBounds().min, sx = this._sx, sy = this._sy, last = -1;
       for (var j = 0; j <= n; j++) {
         var i = order[j];

@@ -157,13 +157,15 @@ window.caucmap = window.caucmap || {};
         var f = Math.min(1, Math.max(0, px / Math.max(1, w)));
         return Math.round(opts.min + f * (opts.max - opts.min));
       },
-      redraw: function () {
-        var c = this.canvas, width = Math.max(100, map.getSize().x - 40);
-        c.style.width = width + 'px';
-        if (c.width !== width) { c.width = width; }
-        c.height = 46;
-        var ctx = c.getContext('2d'), h = c.height, base = h - 12, lanes = 3;
-        ctx.clearRect(0, 0, c.width, h);
+      redraw: function () {  // the histogram and axis change only with the data or size
+        this.background = null;
+        this.paint();
+      },
+      histogram: function (width, h) {
+        var bg = document.createElement('canvas'), base = h - 12, lanes = 3;
+        bg.width = width;
+        bg.height = h;
+        var ctx = bg.getContext('2d');
         // precise dates stack as bars per pixel column, by colour; spans run as lines
         var cols = {}, maxCount = 1, self = this, spanLane = [];
         st.series.forEach(function (s) {
@@ -200,23 +202,36 @@ window.caucmap = window.caucmap || {};
             y -= bar;
           });
         });
-        // the window, and the axis with a tick per year (or per decade when crowded)
+        // the axis, with a tick per year (or per decade when crowded)
+        ctx.fillStyle = '#444';
+        ctx.font = '10px sans-serif';
+        var y0 = cm.dateOf(opts.min).getUTCFullYear(), y1 = cm.dateOf(opts.max).getUTCFullYear();
+        var every = (y1 - y0) * 28 > width ? 5 : 1;
+        for (var y = y0 + 1; y <= y1; y++) {
+          var tx = this.x(cm.dayOf(new Date(Date.UTC(y, 0, 1))));
+          ctx.fillRect(tx, base, 1, 3);
+          if (y % every === 0) { ctx.fillText(String(y), tx + 2, h - 1); }
+        }
+        return bg;
+      },
+      paint: function () {  // a frame: the cached histogram, then the window over it
+        var c = this.canvas, width = Math.max(100, map.getSize().x - 40), h = 46;
+        if (c.width !== width || c.height !== h || !this.background) {
+          c.style.width = width + 'px';
+          c.width = width;
+          c.height = h;
+          this.background = this.histogram(width, h);
+        }
+        var ctx = c.getContext('2d'), base = h - 12;
+        ctx.clearRect(0, 0, width, h);
+        ctx.drawImage(this.background, 0, 0);
         var w = map.cmWindow || {start: opts.min, end: opts.max};
         ctx.fillStyle = 'rgba(33, 102, 172, 0.18)';
         ctx.strokeStyle = '#2166ac';
         var wx0 = this.x(w.start), wx1 = Math.max(wx0 + 2, this.x(w.end + 1));
         ctx.fillRect(wx0, 0, wx1 - wx0, base);
         ctx.strokeRect(wx0 + 0.5, 0.5, wx1 - wx0 - 1, base - 1);
-        ctx.fillStyle = '#444';
-        ctx.font = '10px sans-serif';
-        var y0 = cm.dateOf(opts.min).getUTCFullYear(), y1 = cm.dateOf(opts.max).getUTCFullYear();
-        var every = (y1 - y0) * 28 > c.width ? 5 : 1;
-        for (var y = y0 + 1; y <= y1; y++) {
-          var tx = this.x(cm.dayOf(new Date(Date.UTC(y, 0, 1))));
-          ctx.fillRect(tx, base, 1, 3);
-          if (y % every === 0) { ctx.fillText(String(y), tx + 2, h - 1); }
-        }
-        this.canvas.setAttribute('aria-valuetext', cm.iso(w.start) + ' to ' + cm.iso(w.end));
+        c.setAttribute('aria-valuetext', cm.iso(w.start) + ' to ' + cm.iso(w.end));
       },
       show: function () {
         var w = map.cmWindow, shown = st.shown, parts = [];
@@ -227,7 +242,7 @@ window.caucmap = window.caucmap || {};
         });
         this.status.textContent = cm.iso(w.start) + ' \u2013 ' + cm.iso(w.end) +
           '   ' + parts.join(' \u00b7 ');
-        this.redraw();
+        this.paint();
       },
       brushStart: function (e) {
         this.stop(false);

@@ -1,0 +1,183 @@
+"""Time in the browser (issue 13): a slider move end to end, and playback at 10k events.
+
+    python -m bench.bench_time [--runs N] [--events 10000]   # writes bench/TIME_RESULTS.md
+
+**Slider move.** In headless Chromium, on a warm server, one key press moves the end
+of the date range by a day (alternately back and forth), and the clock runs from the
+press until the server's rerun has finished (Streamlit's ``data-test-script-state``
+leaves "running") *and*, for the app, the map's own status line shows the new window
+(``#cm-map-status`` in the map frame: the browser has applied it). The floor is the
+slider-only page (``floor_slider.py``) timed the same way, in the same run, interleaved
+press by press; the figure is the ratio of medians.
+
+**Playback.** The standalone HTML export of a synthetic catalogue (the same scripts as
+the app's map, with every event in canvas mode past ``MAX_ICONS``) plays back by month
+at the fastest speed for a few seconds; frames are counted from the map's ``cmwindow``
+events, and a ``longtask`` observer gives the longest main-thread task during playback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bench import synthetic
+from bench.machine import describe
+from caucmap.atomic import write_atomic
+from caucmap.evidence import load_evidence
+from caucmap.render_web import standalone_html
+from caucmap.viewstate import ViewState
+from tests.harness import offline_browser, running_app
+
+BENCH = Path(__file__).resolve().parent
+APP = BENCH.parent / "app" / "streamlit_app.py"
+FLOOR = BENCH / "floor_slider.py"
+OUT = BENCH / "TIME_RESULTS.md"
+SLIDER_RATIO_MAX = 3.0
+PLAYBACK_FPS_MIN = 10.0
+LONGEST_TASK_MAX_MS = 100.0
+
+RUN_DONE_JS = """() => document.querySelector('[data-testid="stApp"]')
+  .getAttribute('data-test-script-state') !== 'running'"""
+STATUS_JS = """() => { const f = document.querySelector("iframe[title*='streamlit_folium']");
+  const s = f && f.contentDocument.querySelector('#cm-map-status');
+  return s ? s.innerText.slice(0, 23) : null; }"""
+
+
+def slider_moves(url: str, *, with_map: bool, runs: int) -> list[float]:
+    """Seconds from a key press on the slider's end to the rerun done (and the map moved)."""
+    times = []
+    with offline_browser() as (ctx, _):
+        page = ctx.new_page()
+        page.goto(f"{url}/?from=2008-08-01&to=2008-08-31" if with_map else url)
+        page.wait_for_function(RUN_DONE_JS, timeout=120_000)
+        if with_map:
+            page.wait_for_function(f"() => ({STATUS_JS})() !== null", timeout=120_000)
+        page.wait_for_timeout(1500)  # the map's first report (its extent) and rerun settle
+        page.wait_for_function(RUN_DONE_JS, timeout=60_000)
+        thumb = page.get_by_role("slider").nth(1)
+        for k in range(runs):
+            before = page.evaluate(STATUS_JS) if with_map else None
+            thumb.focus()
+            t0 = time.perf_counter()
+            thumb.press("ArrowLeft" if k % 2 == 0 else "ArrowRight")
+            if with_map:
+                page.wait_for_function(f"b => ({STATUS_JS})() !== b", arg=before,
+                                       timeout=60_000, polling="raf")
+            page.wait_for_timeout(20)  # the rerun message has left the server
+            page.wait_for_function(RUN_DONE_JS, timeout=60_000, polling="raf")
+            times.append(time.perf_counter() - t0)
+            page.wait_for_timeout(300)
+    return times
+
+
+PLAY_JS = """async ([ms]) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const tasks = [];
+  const obs = new PerformanceObserver(l => l.getEntries().forEach(e => tasks.push(e.duration)));
+  obs.observe({type: 'longtask'});
+  let frames = 0;
+  map.on('cmwindow', () => { frames += 1; });
+  const strip = map._cmStrip;
+  strip.step.value = 'month';
+  strip.speed.value = '50';
+  const opt = document.createElement('option'); opt.value = '50';
+  strip.speed.appendChild(opt); strip.speed.value = '50';
+  caucmap.setWindow(map, %d, %d);
+  const t0 = performance.now();
+  strip.start();
+  await new Promise(r => setTimeout(r, ms));
+  strip.stop(false);
+  const secs = (performance.now() - t0) / 1000;
+  obs.disconnect();
+  return {frames, secs, fps: frames / secs, longest_task_ms: Math.max(0, ...tasks),
+          long_tasks: tasks.length};
+}"""
+
+
+def playback(events: int, seconds: float) -> dict[str, float]:
+    """Frames a second and the longest task while the standalone map plays back by month,
+    asked for 20 frames a second (50 ms steps)."""
+    root, _ = synthetic.ensure_root(events)
+    ev = load_evidence(root)
+    page_file = BENCH / "work" / f"playback-{events}.html"
+    page_file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(page_file, standalone_html(ev, ViewState()).encode("utf-8"), overwrite=True)
+    start, end = date(1995, 1, 1).toordinal(), date(1995, 1, 31).toordinal()
+    with offline_browser() as (ctx, _):
+        page = ctx.new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("#cm-map-status", timeout=120_000)
+        page.wait_for_timeout(1000)
+        return page.evaluate(PLAY_JS.replace("%d, %d", f"{start}, {end}"),
+                             [int(seconds * 1000)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    with running_app(APP) as app_url, running_app(FLOOR) as floor_url:
+        app, floor = [], []
+        for _ in range(3):  # interleaved, so a busy neighbour falls on both alike
+            floor += slider_moves(floor_url, with_map=False, runs=args.runs // 3 or 1)
+            app += slider_moves(app_url, with_map=True, runs=args.runs // 3 or 1)
+    play = playback(args.events, args.seconds)
+    results = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
+               "machine": describe(), "slider_app_s": app, "slider_floor_s": floor,
+               "playback": play, "events": args.events,
+               "took_s": time.perf_counter() - started}
+    write_atomic(BENCH / "work" / "time_results.json",
+                 json.dumps(results, indent=1).encode("utf-8"), overwrite=True)
+    write_atomic(OUT, report(results).encode("utf-8"), overwrite=True)
+    print(report(results))
+    return 0
+
+
+def _med(xs: list[float]) -> str:
+    return f"{statistics.median(xs) * 1000:.0f} ms [{min(xs) * 1000:.0f}-{max(xs) * 1000:.0f}]"
+
+
+def report(r: dict) -> str:
+    app, floor, play, m = r["slider_app_s"], r["slider_floor_s"], r["playback"], r["machine"]
+    ratio = statistics.median(app) / statistics.median(floor)
+    status = {True: "**PASS**", False: "**MISS**"}
+    rows = [
+        ("real catalogue: slider move, app / slider-only floor (median)", f"{ratio:.2f}x",
+         f"<= {SLIDER_RATIO_MAX:.0f}x", status[ratio <= SLIDER_RATIO_MAX]),
+        (f"{r['events']:,} events: playback frames a second", f"{play['fps']:.1f}",
+         f">= {PLAYBACK_FPS_MIN:.0f}", status[play["fps"] >= PLAYBACK_FPS_MIN]),
+        (f"{r['events']:,} events: longest main-thread task during playback",
+         f"{play['longest_task_ms']:.0f} ms", f"<= {LONGEST_TASK_MAX_MS:.0f} ms",
+         status[play["longest_task_ms"] <= LONGEST_TASK_MAX_MS]),
+    ]
+    table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
+    return f"""# Time in the browser: benchmark results
+
+Written by `python -m bench.bench_time` on {r['when']} in {r['took_s']:.0f} s
+(commit {m['git_commit']}; {m['cores']} cores, load average {m['load_average_start']} at
+start). Compare ratios, not seconds across runs. How each figure is taken: see the module
+docstring of `bench/bench_time.py`.
+
+| figure | measured | budget | status |
+|---|---|---|---|
+{table}
+
+- Slider move, key press to rerun done and map showing the new window: app {_med(app)}
+  (n={len(app)}); slider-only floor {_med(floor)} (n={len(floor)}).
+- Playback: {play['frames']} frames in {play['secs']:.1f} s, asked for 20 a second (by
+  month, {r['events']:,} synthetic events in canvas mode); {play['long_tasks']} long
+  task(s) (over 50 ms).
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
