@@ -20,6 +20,10 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("Natural Earth 1:10m admin-0 and disputed areas",
             "countries, breakaway areas, boundary lines, populated places (v4.0.0 / v4.1.0)",
             "https://www.naturalearthdata.com/", "public domain"),
+    Dataset("Natural Earth 1:10m physical and admin-1 labels",
+            "context layer: rivers, lakes, ranges, peaks, division labels (v4.0.0); Kazbek "
+            "and the Liakhvi label point from referenced pages (geodata/README.md)",
+            "https://www.naturalearthdata.com/", "public domain"),
     Dataset("world-atlas 2.0.2", "TopoJSON packaging of Natural Earth countries",
             "https://github.com/topojson/world-atlas", "ISC (packaging); data public domain"),
     Dataset("caucmap catalogue", "curated events, actors, recognitions and 2008 war features, "

@@ -14,10 +14,11 @@
  *       start/end day numbers (Python date.toordinal()): shown only while they overlap
  *                 the date window map.cmWindow (timefilter.js), re-checked on 'cmwindow'
  *
- * Every set of labels on a map joins one manager: on zoomend, moveend, resize and
- * cmwindow it places every eligible label in view, most important first, each at the
- * first candidate position whose box (and dot) overlaps no box placed before it nor
- * an event or war marker (.cm-marker); a label with no free position is hidden. Labels live in the 'cm-labels' pane, above the
+ * Every set of labels on a map joins one manager: on zoomend, moveend, resize, cmwindow
+ * and when a marker comes or goes, it places every eligible label in view, most important first, each at the
+ * first candidate position inside the map whose box (and dot) overlaps no box placed
+ * before it nor an event or war marker (.cm-marker); a label with no free position is
+ * hidden. Labels live in the 'cm-labels' pane, above the
  * areas and lines and below the markers, and never take the pointer.
  */
 window.caucmap = window.caucmap || {};
@@ -39,6 +40,12 @@ window.caucmap = window.caucmap || {};
       setTimeout(function () { m.pending = false; cm.placeLabels(map); }, 0);
     };
     map.on('zoomend moveend resize cmwindow', m.schedule);
+    if (window.ResizeObserver) {  // a frame shown late (Streamlit) resizes without 'resize'
+      new ResizeObserver(m.schedule).observe(map.getContainer());
+    }
+    map.on('layeradd layerremove', function (e) {  // a marker came or went: labels avoid it
+      if (e.layer instanceof L.Marker && e.layer.options.pane !== PANE) { m.schedule(); }
+    });
     return m;
   }
 
@@ -58,7 +65,7 @@ window.caucmap = window.caucmap || {};
     }
     if (!set.group.hasLayer(item.marker)) { set.group.addLayer(item.marker); }
     var span = item.marker.getElement().querySelector('.cm-text');
-    if (item.w === undefined) { item.w = span.offsetWidth; item.h = span.offsetHeight; }
+    if (!item.w) { item.w = span.offsetWidth; item.h = span.offsetHeight; }  // 0: not laid out
     return span;
   }
 
@@ -111,6 +118,7 @@ window.caucmap = window.caucmap || {};
     var m = map._cmLabels;
     if (!m) { return []; }
     var zoom = map.getZoom(), size = map.getSize(), placed = [], shown = [];
+    if (!size.x || !size.y) { return shown; }  // a hidden frame: placed once it shows
     var markers = markerBoxes(map);
     ordered(m).forEach(function (e) {
       var item = e.item, set = e.set;
@@ -123,7 +131,9 @@ window.caucmap = window.caucmap || {};
       var spot = null, options = candidates(item);
       for (var i = 0; i < options.length && !spot; i++) {
         var box = {x: p.x + options[i][0], y: p.y + options[i][1], w: item.w, h: item.h};
-        var free = !overlaps(box, placed) && !overlaps(box, markers) &&
+        var inside = box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x &&
+          box.y + box.h <= size.y;  // not cut by the map's edge
+        var free = inside && !overlaps(box, placed) && !overlaps(box, markers) &&
           !(dot && overlaps(dot, placed));  // a dot may hide under a marker
         if (item.keep || free) {
           spot = {box: box, offset: options[i]};
