@@ -78,7 +78,7 @@ def test_the_world_view_is_decided_by_the_registry_too(ev: Evidence) -> None:
     world = web_map(ev, ViewState(world=True))
     assert list(world.layers) == ["world"]
     assert list(build_layers(ev, ViewState())) == [
-        "regions", "recognition", "borders", "war2008", "events"]
+        "regions", "context", "recognition", "borders", "war2008", "events"]
     assert [d.file_name for d in data_downloads(ev, ViewState(world=True))] == [
         "caucmap-world.geojson", "caucmap-world.csv"]
 
