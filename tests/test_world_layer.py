@@ -24,8 +24,8 @@ def _row(ev: Evidence, at: date, name: str) -> dict:
     (date(2012, 6, 1), "Tuvalu", BOTH),
     (date(2015, 6, 1), "Tuvalu", WITHDRAWN),  # withdrew on 31 March 2014
     (date(2012, 6, 1), "Vanuatu", ONE),  # Abkhazia only
-    (date(2012, 6, 1), "Syria", style.REGION_FILL["context"]),  # not until 2018
-    (date(2012, 6, 1), "France", style.REGION_FILL["context"]),
+    (date(2012, 6, 1), "Syria", style.REGION_FILL["other"]),  # not until 2018
+    (date(2012, 6, 1), "France", style.REGION_FILL["other"]),
     (date(2012, 6, 1), "Georgia", style.REGION_FILL["GEO"]),
 ])
 def test_countries_are_filled_by_what_they_recognise_on_the_date(
@@ -50,7 +50,7 @@ def test_the_legend_explains_every_fill(ev: Evidence) -> None:
         "Recognises both", "Recognises one", "Withdrawal disputed (counted as neither)",
         "Withdrew recognition", "Georgia"]
     assert {e.color for e in fills} == {"#8a8a8a"}  # the countries' outline
-    explained = {e.fill for e in fills} | {style.REGION_FILL["context"]}
+    explained = {e.fill for e in fills} | {style.REGION_FILL["other"]}
     assert set(layer.frame["fill"]) <= explained
 
 

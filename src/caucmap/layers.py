@@ -157,7 +157,7 @@ def regions_layer(ev: Evidence, worldview: Worldview, naming: Naming) -> Layer:
         status, description = _region_description(rec.id, name, worldview)
         description = ev.localise(description, naming)
         geom = rec.geometry
-        fill = style.REGION_FILL.get(rec.id, style.REGION_FILL["context"])
+        fill = style.REGION_FILL.get(rec.id, style.REGION_FILL["other"])
         if worldview is Worldview.RUSSIA and rec.id in style.REGION_FILL_RUSSIA_VIEW:
             fill = style.REGION_FILL_RUSSIA_VIEW[rec.id]
         if worldview is Worldview.RUSSIA and rec.id == "GEO":
@@ -377,7 +377,7 @@ def world_layer(ev: Evidence, at: date, naming: Naming = Naming.ENGLISH) -> Laye
         sos_status = sos.status_on(at) if sos else None
         disputed = "disputed" in (abk_status, sos_status)
         withdrawn = any(r.withdrawn and r.withdrawn <= at for r in recs.values())
-        plain = style.REGION_FILL["GEO"] if rec.iso_n3 == "268" else style.REGION_FILL["context"]
+        plain = style.REGION_FILL["GEO"] if rec.iso_n3 == "268" else style.REGION_FILL["other"]
         fill = ("#3f007d" if on_abk and on_sos else "#9e9ac8" if on_abk or on_sos
                 else WORLD_DISPUTED if disputed else "#bdbdbd" if withdrawn else plain)
         tip = rec.name

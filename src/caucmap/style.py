@@ -77,7 +77,7 @@ REGION_FILL = {
     "ABK": "#d9c58d",
     "SOS": "#d9c58d",
     "RUS": "#e7d6d2",
-    "context": "#f4f4f2",
+    "other": "#f4f4f2",  # every other country
 }
 REGION_FILL_RUSSIA_VIEW = {"ABK": "#b9d7a8", "SOS": "#f3c58f"}
 RECOGNITION_RAMP = ("#ffffff", "#cbc9e2", "#9e9ac8", "#6a51a3", "#3f007d")

@@ -215,13 +215,13 @@ def draw_world_base(ax: Axes, root: Path, base: Layer, box: shapely.Geometry,
         return None
     fills = {row.id: paper_colour(str(row.fill), float(row.fill_opacity))
              for row in base.frame.itertuples()}
-    context = paper_colour(style.REGION_FILL["context"], 0.6)
+    other = paper_colour(style.REGION_FILL["other"], 0.6)
     paths, faces = [], []
     for rid, geom in zip(world["id"], shapely.intersection(world.geometry.values, box),
                          strict=True):
         if not geom.is_empty:
             paths.append(polygon_path(geom))
-            faces.append(fills.get(rid, context))
+            faces.append(fills.get(rid, other))
     ax.add_collection(PathCollection(paths, facecolors=faces, edgecolors="none",
                                      zorder=0.5), autolim=False)
     trim = shapely.buffer(shapely.boundary(covered), 10.0)
