@@ -155,7 +155,8 @@ def default_workers(frames: int) -> int:
     platform can fork (workers inherit the loaded evidence instead of loading it again)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, frames // 2))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_WORKERS, frames // 2))
 
 
 def frame_images(ev: Evidence, view: ViewState, frames: list[Frame], *, size: str = "A5",
