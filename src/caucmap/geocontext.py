@@ -45,6 +45,11 @@ KINDS = ("place", "river", "lake", "range", "peak", "division")
 #: (the river is not in Natural Earth 10m), midway between two referenced points on its
 #: course, Tskhinvali (on its banks) and its mouth at Gori (41.97306 N, 44.10806 E).
 EXTRA_FEATURES: tuple[dict[str, Any], ...] = (
+    # the input's "CAUCASUS MTS." is a sliver off Baku (clipped before it reached us):
+    # the range is named at a point on its main ridge, on the Tusheti-Chechnya stretch
+    {"id": "range-greater-caucasus", "kind": "range", "name": "Greater Caucasus",
+     "name_ru": "Большой Кавказ", "elevation": None, "lon": 45.6, "lat": 42.55, "rank": 2,
+     "min_zoom": 5, "source": "https://en.wikipedia.org/wiki/Greater_Caucasus"},
     {"id": "peak-kazbek", "kind": "peak", "name": "Kazbek", "name_ru": "Казбек",
      "elevation": 5054, "lon": 44.51833, "lat": 42.69917, "rank": 6, "min_zoom": 8,
      "source": "https://en.wikipedia.org/wiki/Mount_Kazbek"},
@@ -80,6 +85,7 @@ MOVED_DIVISIONS: dict[str, tuple[float, float]] = {"Shida Kartli": (43.75, 41.98
 DIVISION_COUNTRIES = {"Georgia": (8, 7), "Russia": (6, 5)}  # admin -> (min_zoom, rank)
 
 Row = tuple[dict[str, Any], BaseGeometry]
+MIN_RANGE_AREA = 0.01  # square degrees, about 100 km2
 
 
 def _read(raw: Path, name: str) -> list[dict[str, Any]]:
@@ -185,6 +191,8 @@ def _ranges(raw: Path) -> list[Row]:
         name = DISPLAY_NAMES.get(p["name"], p["name"])
         geom = shapely.make_valid(shape(feature["geometry"]))
         geom = shapely.simplify(shapely.clip_by_rect(geom, *CONTEXT_EXTENT), RANGE_TOLERANCE)
+        if geom.area < MIN_RANGE_AREA:  # a sliver left by clipping names nothing
+            continue
         major = int(p["scalerank"]) <= 1
         rows.append((_props(f"range-{_slug(name)}", "range", name, rank=2 if major else 3,
                             min_zoom=5 if major else 6), geom))
