@@ -167,12 +167,15 @@ def frame_images(ev: Evidence, view: ViewState, frames: list[Frame], *, size: st
     workers = default_workers(len(frames)) if workers is None else workers
     if workers <= 1:
         return [frame_image(r) for r in render_frames(ev, view, frames, size=size, dpi=dpi)]
+    # the first frame here: what it loads and caches (geodata, layers, fonts) the workers
+    # inherit, instead of each paying for it again
+    first = frame_images(ev, view, frames[:1], size=size, dpi=dpi, workers=1)
     global _JOB
     _JOB = (ev, view, size, dpi)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [Image.frombytes("RGB", shape, data)
-                    for data, shape in pool.map(_frame_rgb, frames)]
+            return first + [Image.frombytes("RGB", shape, data)
+                            for data, shape in pool.map(_frame_rgb, frames[1:])]
     finally:
         _JOB = None
 
