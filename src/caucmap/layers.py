@@ -30,7 +30,7 @@ import shapely
 from shapely.ops import polylabel
 
 from caucmap import freshness, geodata, search, style
-from caucmap.dates import date_label, format_date
+from caucmap.dates import date_label, format_date, short_span
 from caucmap.evidence import Evidence
 from caucmap.models import Citation, Event, Evidenced, LayerName, Place, Recognition
 from caucmap.naming import Naming, all_names, place_name
@@ -496,11 +496,19 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
     for w in ev.war:
         symbol, colour = style.WAR_STYLE[w.kind]
         g = w.geometry
+        names = [place_name(ev.places[p], naming) for p in g.place_ids()]
         if g.zone:
             geom = geodata.zone_beyond(ev.root, g.zone.around, g.zone.depth_km)
+            label, label_at = None, None  # a zone is named by its tooltip and the legend
         else:
             points = [shapely.Point(ev.places[p].lon, ev.places[p].lat) for p in g.place_ids()]
             geom = points[0] if len(points) == 1 else shapely.LineString(points)
+            # a short label, as events have on printed maps: "Tskhinvali, 7-11 Aug 2008"
+            where = names[0] if len(names) == 1 else f"{names[0]} \u2192 {names[-1]}"
+            label = f"{where}, {short_span(w.start, w.end, w.date_precision.value)}"
+            # a movement is named a third of the way along, near where it starts: its
+            # middle is where a valley's river is named (the Liakhvi, Tskhinvali-Gori)
+            label_at = geom if len(points) == 1 else geom.interpolate(0.3, normalized=True)
         title = ev.localise(w.title, naming)
         rows.append({
             "id": w.id, "title": title, "summary": ev.localise(w.summary, naming),
@@ -513,6 +521,7 @@ def _all_war(ev: Evidence, naming: Naming) -> gpd.GeoDataFrame:
             "marker": symbol, "opacity": 1.0,
             "hollow": _uncertain(w.date_precision.value, w.location_precision),
             "tooltip": f"{title}\n{date_label(w)}\n{w.kind.replace('_', ' ')}",
+            "label": label, "label_at": label_at,
         })
         geoms.append(geom)
     return styled_frame(rows, geoms, WAR_COLUMNS)

@@ -33,6 +33,10 @@ MAX_LABEL_CHARS = 40  # a name on the map
 KIND_CLASS = {"place": "cm-place", "river": "cm-water", "lake": "cm-water",
               "range": "cm-range", "peak": "cm-peak", "division": "cm-division"}
 DOTTED = ("place", "peak")
+#: records' short labels yield to towns, rivers and peaks (rank 6 or better), which a
+#: reader needs to find the place, and win over villages and division names
+DATED_PRIORITY = 6.5
+DATED_MIN_ZOOM = 8  # records' short labels ("Tskhinvali, 7-11 Aug 2008") from this zoom
 MAJOR_RANK = 2  # places of this rank or better (capitals, region centres) are set bolder
 
 CSS = f"""
@@ -52,6 +56,8 @@ CSS = f"""
  height:0;border-left:4px solid transparent;border-right:4px solid transparent;
  border-bottom:7px solid {style.CONTEXT_RELIEF}}}
 .leaflet-cm-context-pane{{pointer-events:none}}
+.cm-dated-label{{font:600 11px/1.15 sans-serif;color:#7a0019;background:rgba(255,255,255,.8);
+ padding:0 3px;border-radius:2px}}
 </style>
 """
 
@@ -107,10 +113,12 @@ def label_items(layer: Layer) -> list[dict[str, Any]]:
                         cls=f"{cls} cm-major" if major else cls)
             if row.kind in DOTTED:
                 item["dot"] = "cm-peak-dot" if row.kind == "peak" else "cm-place-dot"
+        elif dated and not pd.isna(row.start):  # a record's short label: while in the window
+            item.update(priority=DATED_PRIORITY, minZoom=DATED_MIN_ZOOM, cls="cm-dated-label",
+                        beside=True,
+                        start=row.start.toordinal(), end=row.end.toordinal())
         else:
             item.update(priority=0, minZoom=0, cls="cm-region-label", keep=True)
-        if dated and not pd.isna(row.start):
-            item.update(start=row.start.toordinal(), end=row.end.toordinal())
         items.append(item)
     return sorted(items, key=lambda item: (item["priority"], item["minZoom"]))
 

@@ -10,6 +10,7 @@
  *       cls       CSS class(es) of the text, e.g. "cm-place", "cm-region-label"
  *       dot       a CSS class: draw a dot at the point and set the text beside it (right,
  *                 left, above or below, whichever is free); without it the text is centred
+ *       beside    centred, or else beside a marker drawn on the point (a record's label)
  *       keep      always drawn (still reserving its box), e.g. the regions' names
  *       start/end day numbers (Python date.toordinal()): shown only while they overlap
  *                 the date window map.cmWindow (timefilter.js), re-checked on 'cmwindow'
@@ -77,6 +78,10 @@ window.caucmap = window.caucmap || {};
   // then the same clear of a marker drawn on the point
   function candidates(item) {
     var w = item.w, h = item.h, out = [];
+    if (item.beside) {  // centred (a line's middle), else clear of a marker on the point
+      var d = MARKER + 2;
+      return [[-w / 2, -h / 2], [d, -h / 2], [-d - w, -h / 2], [-w / 2, -h - d], [-w / 2, d]];
+    }
     if (!item.dot) { return [[-w / 2, -h / 2]]; }
     [DOT + 2, MARKER + 2].forEach(function (d) {
       out.push([d, -h / 2], [-d - w, -h / 2], [-w / 2, -h - d], [-w / 2, d]);

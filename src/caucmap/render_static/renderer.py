@@ -352,6 +352,8 @@ def _draw_map(sheet: Sheet, ax: Axes, ev: Evidence, layers: Mapping[str, Layer],
         if not layer.spec.labels:
             obstacles += draw_points(ax, layer, geoms, rect, st, sheet.px_per_in, zorder=z + 0.7)
         frame = layer.frame
+        if layer.spec.geometry != "area":  # names of areas; records are labelled apart
+            continue
         for row_id, label, geom, fill, opacity in zip(
                 frame.get("id", []), frame["label"], geoms.values, frame["fill"],
                 frame["fill_opacity"], strict=False):
