@@ -29,12 +29,18 @@ def init_state(filters: Filters) -> None:
     if "f_q" in st.session_state:
         return
     st.session_state.update({key: list(getattr(filters, attr)) for attr, key in KEYS.items()})
-    st.session_state.update(f_disputed=filters.disputed, f_q=filters.q)
+    st.session_state.update(f_disputed=filters.disputed, f_q=filters.q, f_on=filters.active())
 
 
 def clear() -> None:
     st.session_state.update({key: [] for key in KEYS.values()})
     st.session_state.update(f_disputed=False, f_q="")
+
+
+def _switched() -> None:
+    """Switching the filters off clears them: no hidden filter narrows the map."""
+    if not st.session_state.get("f_on"):
+        clear()
 
 
 def current() -> Filters:
@@ -55,7 +61,11 @@ def sidebar(ev: Evidence, naming: Naming, in_window: set[str]) -> Filters:
     }
     facets = {"categories": "category", "actors": "actor", "places": "place",
               "outlets": "outlet"}
-    box = st.sidebar.expander("Filter events", expanded=filters.active())
+    # a switch, not an expander: the filters' widgets (text input, buttons) are not on
+    # the first screen, so a cold open loads fewer of Streamlit's element scripts
+    if not st.sidebar.toggle("Filter events", key="f_on", on_change=_switched):
+        return filters
+    box = st.sidebar.container(border=True)
     box.text_input("Search titles, summaries and quotes", key="f_q",
                    placeholder="e.g. Sukhum, Lavrov, ceasefire")
     for attr, title in (("categories", "Category"), ("actors", "Actor"), ("places", "Place"),

@@ -109,7 +109,7 @@ def init_widgets(view: ViewState, notices: list[str]) -> None:
     st.session_state.update(
         notices=notices,
         dates=(view.start, view.end),
-        layers=[LAYER_LABELS[layer] for layer in ALL_LAYERS if layer in view.layers],
+        **{f"layer_{layer}": layer in view.layers for layer in ALL_LAYERS},
         worldview=view.worldview.value,
         naming=view.naming.value,
         world=view.world,
@@ -117,6 +117,7 @@ def init_widgets(view: ViewState, notices: list[str]) -> None:
         extent=(view.lat, view.lon, view.zoom),
         opened_at=(view.lat, view.lon, view.zoom),
         page="Map",
+        first_run=True,
     )
 
 
@@ -166,7 +167,10 @@ def sidebar(ev: Evidence) -> ViewState:
     st.sidebar.caption("Georgia's breakaway regions: evidence-backed map")
     st.sidebar.slider("Date range", min_value=EARLIEST, max_value=today(), key="dates",
                       format="YYYY-MM-DD")
-    st.sidebar.multiselect("Layers", list(LAYER_LABELS.values()), key="layers")
+    # checkboxes rather than a multiselect: a cold open waits for each kind of element
+    st.sidebar.markdown("**Layers**")
+    for layer, label in LAYER_LABELS.items():
+        st.sidebar.checkbox(label, key=f"layer_{layer}")
     naming = Naming(st.session_state["naming"])
     worldviews = {w.value: md_text(shorten(ev.localise(WORLDVIEW_LABELS[w], naming),
                                            MAX_OPTION_CHARS)) for w in Worldview}
@@ -176,10 +180,9 @@ def sidebar(ev: Evidence) -> ViewState:
     st.sidebar.toggle("World view: recognising states", key="world")
     start, end = st.session_state["dates"]
     lat, lon, zoom = st.session_state["extent"]
-    chosen = set(st.session_state["layers"])
     view = ViewState(
         start=start, end=end,
-        layers=frozenset(k for k, v in LAYER_LABELS.items() if v in chosen),
+        layers=frozenset(k for k in LAYER_LABELS if st.session_state[f"layer_{k}"]),
         worldview=Worldview(st.session_state["worldview"]),
         naming=Naming(st.session_state["naming"]), event=st.session_state.get("event"),
         world=st.session_state["world"], lat=lat, lon=lon, zoom=zoom,
@@ -217,6 +220,11 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
         titles[chosen.id] = ev.localise(chosen.title, view.naming)
     if not in_view:
         st.session_state["event"] = None
+    if st.session_state.get("first_run") and not st.session_state["event"]:
+        # the picker's scripts would hold up the map on a cold open: it comes with the
+        # rerun of the map's first report, a moment later
+        st.caption("Click a marker on the map to read its sources.")
+        return
     listed = list(titles)[:MAX_LISTED]
     if st.session_state["event"] and st.session_state["event"] not in listed:
         listed.append(st.session_state["event"])
@@ -300,7 +308,8 @@ def downloads(ev: Evidence, view: ViewState) -> None:
 
 
 def main() -> None:
-    st.html(PAGE_CSS)  # style only: Streamlit adds it to the page without taking up space
+    # style only; markdown rather than st.html, whose script a cold open would wait for
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
     root = project_root(fallback=CHECKOUT)
     loaded = evidence(str(root), fingerprint(root))
     if loaded.evidence is None:
@@ -319,7 +328,8 @@ def main() -> None:
     st.query_params.from_dict(view.to_query())
     url_notices(view)
     # only the page on screen is built: a slider move does not redraw hidden pages
-    page = st.segmented_control("Page", PAGES, key="page", label_visibility="collapsed")
+    # a radio, like the sidebar's: one kind of element fewer to load on a cold open
+    page = st.radio("Page", PAGES, key="page", horizontal=True, label_visibility="collapsed")
     if page == "Timeline":
         all_time = view.with_(start=EARLIEST, end=today())
         st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
@@ -338,6 +348,7 @@ def main() -> None:
         with right:
             downloads(ev, view)
             event_panel(ev, view)
+    st.session_state["first_run"] = False
     # what the reader's next change is measured against (the panel may have cleared the event)
     st.session_state["notice_view"] = _settled(view.with_(event=st.session_state.get("event")))
 

@@ -69,6 +69,14 @@ def test_html_has_a_text_alternative(ev: Evidence) -> None:
     assert "<h2>Events</h2>" in listing
 
 
+def test_the_world_view_exports_with_its_text_alternative(ev: Evidence) -> None:
+    """The world's countries have no region ids: the title falls back to the default
+    names (found by the export property test: a KeyError, no file)."""
+    page = export_bytes(ev, ViewState(world=True, end=date(2015, 6, 1)), "html").decode()
+    hidden = re.search(r'<div id="cm-map-description" class="cm-sr-only">(.*?)</div>', page)
+    assert hidden and "Abkhazia and South Ossetia" in hidden.group(1)
+
+
 def test_html_text_alternative_escapes_the_data(tmp_path: Path) -> None:
     root = make_hostile_root(Path(__file__).resolve().parents[1], tmp_path)
     ev = load_evidence(root)

@@ -72,7 +72,7 @@ def test_each_bad_parameter_gets_its_own_plain_notice() -> None:
     }, {"known"})
     assert notices == [f"Ignored URL parameter {n}; using the default." for n in (
         "from='2014-02-30': not a real date in YYYY-MM-DD form",
-        "layers='events,x': layers are borders, events, recognition, war2008 or 'none'",
+        "layers='events,x': layers are borders, context, events, recognition, war2008 or 'none'",
         "naming='klingon': one of georgian, russian, english",
         "event='nope': no such event",
         "category='bombing': no such category",

@@ -180,8 +180,9 @@ def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300,
 
 
 def _title(view: ViewState, base: Layer, marked: Sequence[Layer]) -> str:
+    frame = base.frame  # the world's countries have no region ids: the default names
     names = {i: shorten(n, MAX_NAME_CHARS) for i, n in
-             zip(base.frame["id"], base.frame["name"], strict=True)}
+             zip(frame["id"], frame["name"], strict=True)} if "id" in frame else {}
     where = f"{names.get('ABK', 'Abkhazia')} and {names.get('SOS', 'South Ossetia')}"
     span = f"{short_day(view.start)} - {short_day(view.end)}"
     return f"{where}: events {span}" if marked else f"{where}, {span}"
