@@ -215,7 +215,7 @@ window.caucmap = window.caucmap || {};
         return bg;
       },
       paint: function () {  // a frame: the cached histogram, then the window over it
-        var c = this.canvas, width = Math.max(100, map.getSize().x - 40), h = 46;
+        var c = this.canvas, width = Math.max(100, map.getSize().x - 56), h = 40;
         if (c.width !== width || c.height !== h || !this.background) {
           c.style.width = width + 'px';
           c.width = width;
