@@ -10,6 +10,12 @@ leaves "running") *and*, for the app, the map's own status line shows the new wi
 slider-only page (``floor_slider.py``) timed the same way, in the same run, interleaved
 press by press; the figure is the ratio of medians.
 
+**Cold open and the context layer.** Cold loads (a new offline Chromium each, warm
+server) of the app's default view with and without the context layer (``?layers=``
+without ``context``), and of the empty page, interleaved (``bench.browser.load_once``);
+and the map's payload (the st_folium arguments, rendered once per view) with and without
+the context layer.
+
 **Playback.** The standalone HTML export of a synthetic catalogue (the same scripts as
 the app's map, with every event in canvas mode past ``MAX_ICONS``) plays back by month
 at the fastest speed for a few seconds; frames are counted from the map's ``cmwindow``
@@ -27,6 +33,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench import synthetic
+from bench.browser import FLOOR_EMPTY, load_once
 from bench.machine import describe
 from caucmap.atomic import write_atomic
 from caucmap.evidence import load_evidence
@@ -41,6 +48,8 @@ OUT = BENCH / "TIME_RESULTS.md"
 SLIDER_RATIO_MAX = 3.0
 PLAYBACK_FPS_MIN = 10.0
 LONGEST_TASK_MAX_MS = 100.0
+COLD_RATIO_MAX = 1.6
+CONTEXT_MAX = 60_000  # bytes
 
 RUN_DONE_JS = """() => document.querySelector('[data-testid="stApp"]')
   .getAttribute('data-test-script-state') !== 'running'"""
@@ -118,6 +127,40 @@ def playback(events: int, seconds: float) -> dict[str, float]:
                              [int(seconds * 1000)])
 
 
+NO_CONTEXT = "layers=borders,events,recognition,war2008"
+
+
+def payloads() -> dict[str, int]:
+    """Bytes of the map's component arguments, default view, with and without context."""
+    sys.path.insert(0, str(APP.parent))
+    import map_frame  # the app's own module: what the page sends
+
+    from caucmap.evidence import default_evidence
+    from caucmap.models import LayerName
+
+    ev, view = default_evidence(), ViewState()
+    without = view.with_(layers=view.layers - {LayerName.CONTEXT})
+    size = {}
+    for name, v in (("with_context", view), ("without_context", without)):
+        args, _ = map_frame.component_args(ev, v, (v.lat, v.lon, v.zoom))
+        size[name] = len(json.dumps(args).encode("utf-8"))
+    return size
+
+
+def cold_loads(runs: int) -> dict[str, list[float]]:
+    """Seconds to the drawn map (the empty page: to its main block), cold browser."""
+    out: dict[str, list[float]] = {"app": [], "app_without_context": [], "empty": []}
+    with running_app(APP) as app, running_app(FLOOR_EMPTY) as empty:
+        load_once(app, "map", 120)  # the servers' first loads are not timed
+        load_once(empty, "empty", 120)
+        for _ in range(runs):
+            out["app"].append(float(load_once(app, "map", 120)["loaded_s"]))
+            out["app_without_context"].append(
+                float(load_once(f"{app}/?{NO_CONTEXT}", "map", 120)["loaded_s"]))
+            out["empty"].append(float(load_once(empty, "empty", 120)["loaded_s"]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -131,9 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             floor += slider_moves(floor_url, with_map=False, runs=args.runs // 3 or 1)
             app += slider_moves(app_url, with_map=True, runs=args.runs // 3 or 1)
     play = playback(args.events, args.seconds)
+    cold = cold_loads(max(1, args.runs // 3))
+    sizes = payloads()
     results = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
                "machine": describe(), "slider_app_s": app, "slider_floor_s": floor,
-               "playback": play, "events": args.events,
+               "playback": play, "events": args.events, "cold": cold, "payload": sizes,
                "took_s": time.perf_counter() - started}
     write_atomic(BENCH / "work" / "time_results.json",
                  json.dumps(results, indent=1).encode("utf-8"), overwrite=True)
@@ -159,6 +204,15 @@ def report(r: dict) -> str:
          f"{play['longest_task_ms']:.0f} ms", f"<= {LONGEST_TASK_MAX_MS:.0f} ms",
          status[play["longest_task_ms"] <= LONGEST_TASK_MAX_MS]),
     ]
+    cold, size = r["cold"], r["payload"]
+    cold_ratio = statistics.median(cold["app"]) / statistics.median(cold["empty"])
+    added = size["with_context"] - size["without_context"]
+    rows += [
+        ("real catalogue: cold time-to-map / empty page's time-to-paint (median)",
+         f"{cold_ratio:.2f}x", f"<= {COLD_RATIO_MAX}x", status[cold_ratio <= COLD_RATIO_MAX]),
+        ("context layer: added to the default view's map payload", f"{added / 1000:.1f} kB",
+         f"<= {CONTEXT_MAX / 1000:.0f} kB", status[added <= CONTEXT_MAX]),
+    ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
     return f"""# Time in the browser: benchmark results
 
@@ -173,6 +227,10 @@ docstring of `bench/bench_time.py`.
 
 - Slider move, key press to rerun done and map showing the new window: app {_med(app)}
   (n={len(app)}); slider-only floor {_med(floor)} (n={len(floor)}).
+- Cold time-to-map: app {_med(cold['app'])}, app without the context layer
+  {_med(cold['app_without_context'])}, empty page {_med(cold['empty'])} (n={len(cold['app'])}).
+- Map payload, default view: {size['with_context'] / 1000:.1f} kB with the context layer,
+  {size['without_context'] / 1000:.1f} kB without (sent once: a slider move resends nothing).
 - Playback: {play['frames']} frames in {play['secs']:.1f} s, asked for 20 a second (by
   month, {r['events']:,} synthetic events in canvas mode); {play['long_tasks']} long
   task(s) (over 50 ms).
