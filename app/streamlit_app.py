@@ -167,8 +167,12 @@ def sidebar(ev: Evidence) -> ViewState:
     st.sidebar.caption("Georgia's breakaway regions: evidence-backed map")
     st.sidebar.slider("Date range", min_value=EARLIEST, max_value=today(), key="dates",
                       format="YYYY-MM-DD")
+    # the map follows the window marker (timefilter.js): sent right after the slider, it
+    # reaches the browser before the rest of the rerun is built
+    start, end = st.session_state["dates"]
+    st.sidebar.markdown("**Layers**" + map_frame.window_marker(start, end),
+                        unsafe_allow_html=True)
     # checkboxes rather than a multiselect: a cold open waits for each kind of element
-    st.sidebar.markdown("**Layers**")
     for layer, label in LAYER_LABELS.items():
         st.sidebar.checkbox(label, key=f"layer_{layer}")
     naming = Naming(st.session_state["naming"])
@@ -178,7 +182,6 @@ def sidebar(ev: Evidence) -> ViewState:
     st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
                      format_func=lambda v: NAMING_LABELS[Naming(v)])
     st.sidebar.toggle("World view: recognising states", key="world")
-    start, end = st.session_state["dates"]
     lat, lon, zoom = st.session_state["extent"]
     view = ViewState(
         start=start, end=end,
@@ -197,11 +200,10 @@ def draw_map(ev: Evidence, view: ViewState) -> None:
                    on_change=on_map_change)
     shown = build_layers(ev, view)
     count = len(shown["events"].frame) if "events" in shown else 0
-    # the window marker is what the map's frame follows; markdown keeps the legend's inline
-    # SVG swatches (st.html's sanitiser drops them), and legend_html escapes every label
+    # markdown keeps the legend's inline SVG swatches (st.html's sanitiser drops them), and
+    # legend_html escapes every label
     line = "" if view.world else f'<div id="cm-event-count">Events shown: <b>{count}</b></div>'
-    st.markdown(line + map_frame.window_marker(view.start, view.end)
-                + render_web.legend_html(shown), unsafe_allow_html=True)
+    st.markdown(line + render_web.legend_html(shown), unsafe_allow_html=True)
     if view.world:
         st.caption(md_text(ev.localise(
             f"States recognising Abkhazia and/or South Ossetia as of {view.end}; small island "

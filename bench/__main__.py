@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import browser, budgets, machine, report, serverside, synthetic
+from bench import bench_time, browser, budgets, machine, report, serverside, synthetic
 from caucmap.atomic import write_atomic
 
 BENCH = Path(__file__).resolve().parent
@@ -128,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         error = cat["server"].get("app", {}).get("error")
         if error and "timeout" in error:
             wall = f"{n:,} events already exceeded the {args.timeout:.0f} s phase limit ({error})"
+    log("time in the browser: slider move end to end, playback, cold open with and "
+        "without context")
+    try:
+        results["time"] = bench_time.measure(3 if args.quick else 9, 10_000,
+                                             3.0 if args.quick else 5.0)
+    except Exception as exc:  # reported as not measured, with its reason
+        results["time"] = {"error": f"{type(exc).__name__}: {exc}".splitlines()[0]}
     results["machine"]["load_average_end"] = machine.load_average()
     results["runtime_s"] = round(time.perf_counter() - started, 1)
     write(results)

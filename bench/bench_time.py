@@ -3,12 +3,12 @@
     python -m bench.bench_time [--runs N] [--events 10000]   # writes bench/TIME_RESULTS.md
 
 **Slider move.** In headless Chromium, on a warm server, one key press moves the end
-of the date range by a day (alternately back and forth), and the clock runs from the
-press until the server's rerun has finished (Streamlit's ``data-test-script-state``
-leaves "running") *and*, for the app, the map's own status line shows the new window
-(``#cm-map-status`` in the map frame: the browser has applied it). The floor is the
-slider-only page (``floor_slider.py``) timed the same way, in the same run, interleaved
-press by press; the figure is the ratio of medians.
+of the date range by a day (alternately back and forth). Two clocks run from the press:
+until the map's own status line shows the new window (``#cm-map-status`` in the map
+frame: the browser has applied it), and until the page has settled (Streamlit's
+``data-test-script-state`` leaves "running": its frontend has drawn the whole rerun).
+The floor is the slider-only page (``floor_slider.py``) to its settled page, in the same
+run, interleaved; the figures are ratios of medians.
 
 **Cold open and the context layer.** Cold loads (a new offline Chromium each, warm
 server) of the app's default view with and without the context layer (``?layers=``
@@ -58,8 +58,9 @@ STATUS_JS = """() => { const f = document.querySelector("iframe[title*='streamli
   return s ? s.innerText.slice(0, 23) : null; }"""
 
 
-def slider_moves(url: str, *, with_map: bool, runs: int) -> list[float]:
-    """Seconds from a key press on the slider's end to the rerun done (and the map moved)."""
+def slider_moves(url: str, *, with_map: bool, runs: int) -> list[tuple[float, float]]:
+    """Seconds from a key press on the slider's end to (the map showing the new window,
+    the rerun done as the browser sees it); the floor has no map: both are the latter."""
     times = []
     with offline_browser() as (ctx, _):
         page = ctx.new_page()
@@ -78,9 +79,11 @@ def slider_moves(url: str, *, with_map: bool, runs: int) -> list[float]:
             if with_map:
                 page.wait_for_function(f"b => ({STATUS_JS})() !== b", arg=before,
                                        timeout=60_000, polling="raf")
+            shown = time.perf_counter() - t0
             page.wait_for_timeout(20)  # the rerun message has left the server
             page.wait_for_function(RUN_DONE_JS, timeout=60_000, polling="raf")
-            times.append(time.perf_counter() - t0)
+            done = time.perf_counter() - t0
+            times.append((shown if with_map else done, done))
             page.wait_for_timeout(300)
     return times
 
@@ -161,29 +164,33 @@ def cold_loads(runs: int) -> dict[str, list[float]]:
     return out
 
 
+def measure(runs: int, events: int, seconds: float) -> dict[str, object]:
+    """Every figure of this module, in one dict (results.json's "time")."""
+    started = time.perf_counter()
+    with running_app(APP) as app_url, running_app(FLOOR) as floor_url:
+        app, floor = [], []
+        for _ in range(3):  # interleaved, so a busy neighbour falls on both alike
+            floor += slider_moves(floor_url, with_map=False, runs=max(1, runs // 3))
+            app += slider_moves(app_url, with_map=True, runs=max(1, runs // 3))
+    play = playback(events, seconds)
+    cold = cold_loads(max(1, runs // 3))
+    return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": describe(),
+            "slider_app_s": app, "slider_floor_s": floor, "playback": play, "events": events,
+            "cold": cold, "payload": payloads(), "took_s": time.perf_counter() - started}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    with running_app(APP) as app_url, running_app(FLOOR) as floor_url:
-        app, floor = [], []
-        for _ in range(3):  # interleaved, so a busy neighbour falls on both alike
-            floor += slider_moves(floor_url, with_map=False, runs=args.runs // 3 or 1)
-            app += slider_moves(app_url, with_map=True, runs=args.runs // 3 or 1)
-    play = playback(args.events, args.seconds)
-    cold = cold_loads(max(1, args.runs // 3))
-    sizes = payloads()
-    results = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
-               "machine": describe(), "slider_app_s": app, "slider_floor_s": floor,
-               "playback": play, "events": args.events, "cold": cold, "payload": sizes,
-               "took_s": time.perf_counter() - started}
+    results = measure(args.runs, args.events, args.seconds)
     write_atomic(BENCH / "work" / "time_results.json",
                  json.dumps(results, indent=1).encode("utf-8"), overwrite=True)
-    write_atomic(OUT, report(results).encode("utf-8"), overwrite=True)
-    print(report(results))
+    text = "# Time in the browser: benchmark results\n\n" + section(results)
+    write_atomic(OUT, text.encode("utf-8"), overwrite=True)
+    print(text)
     return 0
 
 
@@ -191,13 +198,20 @@ def _med(xs: list[float]) -> str:
     return f"{statistics.median(xs) * 1000:.0f} ms [{min(xs) * 1000:.0f}-{max(xs) * 1000:.0f}]"
 
 
-def report(r: dict) -> str:
-    app, floor, play, m = r["slider_app_s"], r["slider_floor_s"], r["playback"], r["machine"]
+def section(r: dict) -> str:
+    """The figures as Markdown: a budget table and the medians behind it."""
+    play, m = r["playback"], r["machine"]
+    shown = [a[0] for a in r["slider_app_s"]]
+    app = [a[1] for a in r["slider_app_s"]]
+    floor = [f[1] for f in r["slider_floor_s"]]
     ratio = statistics.median(app) / statistics.median(floor)
+    map_ratio = statistics.median(shown) / statistics.median(floor)
     status = {True: "**PASS**", False: "**MISS**"}
     rows = [
-        ("real catalogue: slider move, app / slider-only floor (median)", f"{ratio:.2f}x",
-         f"<= {SLIDER_RATIO_MAX:.0f}x", status[ratio <= SLIDER_RATIO_MAX]),
+        ("real catalogue: slider move to the map showing the new window / floor (median)",
+         f"{map_ratio:.2f}x", f"<= {SLIDER_RATIO_MAX:.0f}x", status[map_ratio <= SLIDER_RATIO_MAX]),
+        ("real catalogue: slider move to the page settled (rerun done) / floor (median)",
+         f"{ratio:.2f}x", f"<= {SLIDER_RATIO_MAX:.0f}x", status[ratio <= SLIDER_RATIO_MAX]),
         (f"{r['events']:,} events: playback frames a second", f"{play['fps']:.1f}",
          f">= {PLAYBACK_FPS_MIN:.0f}", status[play["fps"] >= PLAYBACK_FPS_MIN]),
         (f"{r['events']:,} events: longest main-thread task during playback",
@@ -214,9 +228,7 @@ def report(r: dict) -> str:
          f"<= {CONTEXT_MAX / 1000:.0f} kB", status[added <= CONTEXT_MAX]),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
-    return f"""# Time in the browser: benchmark results
-
-Written by `python -m bench.bench_time` on {r['when']} in {r['took_s']:.0f} s
+    return f"""Measured by `bench/bench_time.py` on {r['when']} in {r['took_s']:.0f} s
 (commit {m['git_commit']}; {m['cores']} cores, load average {m['load_average_start']} at
 start). Compare ratios, not seconds across runs. How each figure is taken: see the module
 docstring of `bench/bench_time.py`.
@@ -225,8 +237,10 @@ docstring of `bench/bench_time.py`.
 |---|---|---|---|
 {table}
 
-- Slider move, key press to rerun done and map showing the new window: app {_med(app)}
-  (n={len(app)}); slider-only floor {_med(floor)} (n={len(floor)}).
+- Slider move, from the key press: the map shows the new window after {_med(shown)}, the
+  page has settled (Streamlit's frontend marks the rerun done) after {_med(app)} (n={len(app)});
+  the slider-only floor settles after {_med(floor)} (n={len(floor)}). The server's own rerun
+  is a small part of either (see the server-side table above).
 - Cold time-to-map: app {_med(cold['app'])}, app without the context layer
   {_med(cold['app_without_context'])}, empty page {_med(cold['empty'])} (n={len(cold['app'])}).
 - Map payload, default view: {size['with_context'] / 1000:.1f} kB with the context layer,

@@ -365,6 +365,18 @@ def machine_section(results: dict) -> str:
     )
 
 
+def time_section(time: dict | None) -> str:
+    """Issue 13's figures: a slider move end to end, playback, the cold open (bench_time)."""
+    from bench.bench_time import section
+
+    if not time:
+        return ""
+    head = "\n## Time in the browser\n\n"
+    if "error" in time:
+        return f"{head}Not measured: {time['error']}\n"
+    return head + section(time)
+
+
 def render(results: dict) -> str:
     m = results.get("machine", {})
     quick = " **(quick smoke run: fewer runs, not for comparison)**" if results.get(
@@ -381,6 +393,7 @@ def render(results: dict) -> str:
         "Median [min-max] (n runs). The floor is a trivial page measured in the same "
         "run: the slider-only page for reruns, the empty page for loads.\n\n",
         headline(results), "\n## Budgets\n\n", budgets_section(results.get("budgets", [])),
+        time_section(results.get("time")),
         "\n## Per catalogue\n\n",
         *(catalogue_section(label, cat) for label, cat in cats.items()),
         METHOD.format(naive_max=dig(results, "config", "naive_max_events") or 0,

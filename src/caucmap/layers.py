@@ -83,9 +83,17 @@ class Layer:
 
 
 def look_codes(frame: pd.DataFrame) -> np.ndarray:
-    """One small integer per distinct point symbol (shape, colour, hollow, opacity)."""
-    looks = frame[LOOK].astype({"hollow": bool, "opacity": float})
-    return pd.MultiIndex.from_frame(looks).factorize()[0]
+    """One small integer per distinct point symbol (shape, colour, hollow, opacity); a
+    missing value reads as no symbol, no colour, filled, opaque. Plain lists, not a
+    pandas factorize: most frames are a few rows, built on a rerun."""
+    def filled(column: str, default: object) -> list[object]:
+        return [default if v is None or v != v else v for v in frame[column].tolist()]
+
+    keys = zip(filled("marker", ""), filled("color", ""),
+               map(bool, filled("hollow", False)), map(float, filled("opacity", 1.0)),
+               strict=True)
+    seen: dict[tuple, int] = {}
+    return np.fromiter((seen.setdefault(k, len(seen)) for k in keys), np.int64, len(frame))
 
 
 def styled_frame(rows: list[dict], geometry: list, columns: tuple[str, ...] = ()
@@ -98,8 +106,7 @@ def styled_frame(rows: list[dict], geometry: list, columns: tuple[str, ...] = ()
         if column not in frame.columns:
             frame[column] = None
     # computed once per built layer, so a rerun only selects rows
-    frame["look"] = look_codes(frame.fillna({"marker": "", "color": "", "hollow": False,
-                                             "opacity": 1.0}))
+    frame["look"] = look_codes(frame)
     return frame
 
 
@@ -661,7 +668,7 @@ def _between(kind: str, ev: Evidence, naming: Naming, start: date, end: date
     return _ALL_DATED[kind](ev, naming).loc[mask]
 
 
-Role = Literal["base", "overlay"]
+Role = Literal["base", "guide", "overlay"]
 GeometryKind = Literal["area", "line", "point", "mixed"]
 Builder = Callable[[Evidence, ViewState], Layer]
 
@@ -672,7 +679,9 @@ class LayerSpec:
 
     name: str
     build: Builder
-    role: Role  # base: painted first, onto the paper (the regions, or the world); else overlay
+    # base: painted first, onto the paper (the regions, or the world); guide: reading
+    # aids (place names, rivers, relief), drawn quietly and named last; else overlay
+    role: Role
     z: int  # stacking order, bottom up; also the web map pane's z-index
     dated: bool  # changes with the date window: the web map swaps it, the base map keeps the rest
     geometry: GeometryKind
@@ -723,7 +732,7 @@ register(LayerSpec("events", events_layer, "overlay", 450, dated=True, geometry=
                    legend_group="events", toggle=LayerName.EVENTS, records=True, labels=True,
                    csv="acled"))
 # under the political layers: above the regions' fill, below the recognition shading
-register(LayerSpec("context", context_layer, "overlay", 355, dated=False, geometry="mixed",
+register(LayerSpec("context", context_layer, "guide", 355, dated=False, geometry="mixed",
                    legend_group="context", toggle=LayerName.CONTEXT))
 register(LayerSpec("world", _world_table, "base", 350, dated=True, geometry="area",
                    legend_group="world", world=True, changes=recognition_days))

@@ -25,7 +25,6 @@ from shapely.ops import polylabel
 
 from caucmap import style
 from caucmap.layers import Layer
-from caucmap.models import LayerName
 from caucmap.render_static.artists import projected
 from caucmap.render_static.labels import DIRECTIONS, Placer, candidates
 from caucmap.render_static.look import (
@@ -40,7 +39,6 @@ from caucmap.render_static.look import (
 from caucmap.render_static.page import NOMINAL_MAP_PX
 from caucmap.shorten import shorten
 
-CONTEXT = LayerName.CONTEXT.value
 CSS_PX_PER_IN = 96  # a browser's pixels per inch: the web map's scale on a screen
 WATER_TEXT = "#3f6f9c"  # river and lake names: the water's blue, dark enough to read
 RELIEF_TEXT = "#7a6446"  # range names and peak triangles

@@ -43,7 +43,6 @@ from caucmap.render_static.artists import (
     projected,
 )
 from caucmap.render_static.context import (
-    CONTEXT,
     context_shown,
     draw_context,
     hold_symbols,
@@ -158,7 +157,7 @@ def render(ev: Evidence, view: ViewState, *, size: str = "A4", dpi: int = 300,
     for group in groups:
         draw_group_label(ax, sheet, placer, group)
     if drawn.context is not None:  # lowest priority: names that find no room are left out
-        areas = [layer for layer in layers.values() if layer.name != CONTEXT]
+        areas = [layer for layer in layers.values() if layer.spec.role != "guide"]
         draw_context(ax, sheet, placer, drawn.context,
                      [g.box() for g in groups] + drawn.obstacles, areas, held)
     panel = Bbox.from_extents(width - margin - panel_w, map_box.y0, width - margin,
@@ -338,7 +337,7 @@ def _draw_map(sheet: Sheet, ax: Axes, ev: Evidence, layers: Mapping[str, Layer],
     obstacles: list[Bbox] = []
     context = None
     for z, layer in enumerate(layers.values(), start=1):
-        if layer.name == CONTEXT:
+        if layer.spec.role == "guide":
             layer = context = context_shown(layer, zoom)
             geoms = projected(layer)
             lakes = geoms.where(layer.frame["kind"].ne("range"))  # ranges: names only, as
