@@ -117,7 +117,7 @@ def test_app_shows_hostile_text_as_text(hostile: Path, browser_page: tuple[Page,
         assert LONG[:50] in page.locator(".cm-source").first.inner_text()
         assert_unharmed(page, dialogs)
 
-        page.locator("button", has_text="Sources").first.click()
+        page.get_by_test_id("stRadioGroup").get_by_text("Sources", exact=True).click()
         main.get_by_text("Cited by").first.wait_for(timeout=30_000)
         assert_unharmed(page, dialogs)
 

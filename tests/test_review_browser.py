@@ -71,7 +71,8 @@ def test_add_then_accept_all_on_the_review_page(scratch: Path, context) -> None:
     with running_app(env={"CAUCMAP_ROOT": str(scratch)}) as url:
         page = ctx.new_page()
         page.goto(url)
-        page.get_by_role("radio", name="Review", exact=True).click(timeout=60_000)
+        page.get_by_test_id("stRadioGroup").get_by_text("Review", exact=True).click(
+            timeout=60_000)  # the page switch: a radio's label
         assert waiting(page) == len(ids)
         page.locator("mark").first.wait_for(timeout=30_000)
         page.locator("[data-testid='stDateInput'] input").first.wait_for(timeout=30_000)

@@ -98,7 +98,7 @@ def legend_html(layers: dict[str, Layer]) -> str:
             f'<span class="cm-legend-row">{legend_swatch(entry)}'
             f"{html.escape(shorten(entry.label, MAX_LEGEND_CHARS))}</span>"
             for _, entry in block.rows)
-        blocks.append(f'<details class="cm-legend-group" open><summary>'
+        blocks.append(f'<details class="cm-legend-group" open=""><summary>'
                       f"{html.escape(shorten(block.title, MAX_LEGEND_CHARS))}</summary>"
                       f'<div class="cm-legend-rows">{rows}</div></details>')
     return f'<div class="cm-legend">{LEGEND_CSS}{"".join(blocks)}</div>'

@@ -19,7 +19,6 @@
 window.caucmap = window.caucmap || {};
 
 window.caucmap.geometry = function (parent, o, inline) {
-  var map = window.caucmap.mapOf(parent);
   function draw(data) {
     var all = o.epochs ? o.epochs.reduce(function (keys, ep) {
       return Object.assign(keys, ep.styles);
@@ -40,8 +39,10 @@ window.caucmap.geometry = function (parent, o, inline) {
         if (tip) { layer.bindTooltip(tip, {sticky: true}); }
       }
     }).addTo(parent);
-    if (o.epochs) { window.caucmap.dated(map, epochs(group, drawn)); }
-    if (o.days) { window.caucmap.dated(map, days(group, drawn)); }
+    window.caucmap.onMap(parent, function (map) {
+      if (o.epochs) { window.caucmap.dated(map, epochs(group, drawn)); }
+      if (o.days) { window.caucmap.dated(map, days(group, drawn)); }
+    });
   }
 
   function epochs(group, drawn) {

@@ -28,7 +28,7 @@ window.caucmap.mask = function (map, kind, on) {
 window.caucmap.points = function (parent, icons, rows, kind) {
   // a group of our own on the map from the start: streamlit-folium hooks clicks on the
   // layers present at load, and a marker the window shows later reports through it
-  var group = L.featureGroup().addTo(parent), map = window.caucmap.mapOf(parent);
+  var group = L.featureGroup().addTo(parent);
   var divs = icons.map(function (i) {
     return L.divIcon({html: i.svg, className: 'cm-marker', iconSize: [18, 18],
                       iconAnchor: [9, 9]});
@@ -41,28 +41,30 @@ window.caucmap.points = function (parent, icons, rows, kind) {
   });
   var starts = rows.map(function (r) { return r[5]; });
   var ends = rows.map(function (r) { return r[6]; });
-  if (kind === 'events') {
-    window.caucmap.series(map, starts, ends, window.caucmap.colours(icons), rows.map(function (r) {
-      return r[2];
-    }));
-  }
-  window.caucmap.dated(map, function (s, e) {
-    var mask = new Uint8Array(markers.length), out = {};
-    out[kind] = 0;
-    markers.forEach(function (m, i) {
-      var on = starts[i] <= e && ends[i] >= s;
-      mask[i] = on ? 1 : 0;
-      out[kind] += mask[i];
-      if (on && !group.hasLayer(m)) { group.addLayer(m); }
-      if (!on && group.hasLayer(m)) { group.removeLayer(m); }
+  markers.forEach(function (m) { group.addLayer(m); });  // all shown until a window applies
+  window.caucmap.onMap(parent, function (map) {
+    if (kind === 'events') {
+      window.caucmap.series(map, starts, ends, window.caucmap.colours(icons),
+                            rows.map(function (r) { return r[2]; }));
+    }
+    window.caucmap.dated(map, function (s, e) {
+      var mask = new Uint8Array(markers.length), out = {};
+      out[kind] = 0;
+      markers.forEach(function (m, i) {
+        var on = starts[i] <= e && ends[i] >= s;
+        mask[i] = on ? 1 : 0;
+        out[kind] += mask[i];
+        if (on && !group.hasLayer(m)) { group.addLayer(m); }
+        if (!on && group.hasLayer(m)) { group.removeLayer(m); }
+      });
+      window.caucmap.mask(map, kind, mask);
+      return out;
     });
-    window.caucmap.mask(map, kind, mask);
-    return out;
   });
 };
 
 window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
-  var group = L.featureGroup().addTo(parent), map = window.caucmap.mapOf(parent);
+  var group = L.featureGroup().addTo(parent);
   function decode(b64, T) {
     var s = atob(b64), u = new Uint8Array(s.length);
     for (var k = 0; k < s.length; k++) { u[k] = s.charCodeAt(k); }
@@ -71,7 +73,7 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
   var lat = decode(cols.lat, Int32Array), lon = decode(cols.lon, Int32Array);
   var sym = decode(cols.icon, Uint8Array), n = lat.length;
   var starts = decode(cols.start, Int32Array), ends = decode(cols.end, Int32Array);
-  var on = new Uint8Array(n), layer = null;
+  var on = new Uint8Array(n).fill(1), layer = null;  // all shown until a window applies
   // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
   var px = new Float64Array(n), py = new Float64Array(n), order = new Uint32Array(n);
   for (var k = 0; k < n; k++) {
@@ -172,33 +174,42 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
   });
   layer = new Points();
   group.addLayer(layer);
-  if (kind === 'events') {
-    window.caucmap.series(map, starts, ends, window.caucmap.colours(icons), sym);
-  }
-  window.caucmap.dated(map, function (s, e) {
-    var count = 0, out = {};
-    for (var k = 0; k < n; k++) {
-      on[k] = starts[k] <= e && ends[k] >= s ? 1 : 0;
-      count += on[k];
+  window.caucmap.onMap(parent, function (map) {
+    if (kind === 'events') {
+      window.caucmap.series(map, starts, ends, window.caucmap.colours(icons), sym);
     }
-    if (layer._map) { layer._draw(); }
-    window.caucmap.mask(map, kind, on);
-    out[kind] = count;
-    return out;
+    window.caucmap.dated(map, function (s, e) {
+      var count = 0, out = {};
+      for (var k = 0; k < n; k++) {
+        on[k] = starts[k] <= e && ends[k] >= s ? 1 : 0;
+        count += on[k];
+      }
+      if (layer._map) { layer._draw(); }
+      window.caucmap.mask(map, kind, on);
+      out[kind] = count;
+      return out;
+    });
   });
 };
 
 // records of a kind with no place: not drawn, but counted while the window holds them
 window.caucmap.unplaced = function (parent, days, kind) {
-  window.caucmap.dated(window.caucmap.mapOf(parent), function (s, e) {
-    var out = {};
-    out[kind + ':unplaced'] = days.filter(function (d) { return d[0] <= e && d[1] >= s; }).length;
-    out[kind] = out[kind + ':unplaced'];
-    return out;
+  window.caucmap.onMap(parent, function (map) {
+    window.caucmap.dated(map, function (s, e) {
+      var out = {};
+      out[kind + ':unplaced'] = days.filter(function (d) {
+        return d[0] <= e && d[1] >= s;
+      }).length;
+      out[kind] = out[kind + ':unplaced'];
+      return out;
+    });
   });
 };
 
-// the map a layer's parent is, or is on
-window.caucmap.mapOf = function (parent) {
-  return parent instanceof L.Map ? parent : parent._map;
+// call fn with the map a layer's parent is, or is on once it is added (folium adds a
+// feature group to the map after the layers inside it)
+window.caucmap.onMap = function (parent, fn) {
+  if (parent instanceof L.Map) { fn(parent); } else if (parent._map) { fn(parent._map); } else {
+    parent.once('add', function () { fn(parent._map); });
+  }
 };
