@@ -172,3 +172,25 @@ def test_playback_advances_frame_by_frame_and_leaves_the_url_at_the_frame(
     shown = inner.locator("#cm-map-status").inner_text()[:10]
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('from') === "
                            f"'{shown}'", timeout=30_000)
+
+
+def test_the_map_previews_the_sidebar_slider_before_its_rerun(
+        app_url: str, context: BrowserContext) -> None:
+    """The slider's own thumbs move at once; the map follows them without waiting for
+    the server (simulated: the thumb's value changes, no rerun is asked for)."""
+    page = context.new_page()
+    page.goto(f"{app_url}/?from=2008-08-01&to=2008-08-31")
+    map_frame(page)
+    page.evaluate("() => document.querySelectorAll('[data-testid=stSidebar] "
+                  "[data-testid=stSlider] input[type=range]')[1]"
+                  ".setAttribute('aria-valuetext', '2008-08-15')")
+    page.wait_for_function(
+        "() => document.querySelector('iframe[title*=streamlit_folium]').contentDocument"
+        ".querySelector('#cm-map-status').innerText.startsWith('2008-08-01 \u2013 2008-08-15')",
+        timeout=10_000)
+    assert new_query(page)["to"] == "2008-08-31"  # no rerun: only the map moved
+
+
+def new_query(page: Page) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlparse
+    return dict(parse_qsl(urlparse(page.url).query))

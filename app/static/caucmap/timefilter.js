@@ -14,7 +14,8 @@
  *
  * The window lives on the map as map.cmWindow = {start, end}; every change fires
  * map.fire('cmwindow', {start, end}). In the app, the page's #cm-window element
- * (data-window="start end", rewritten on each server rerun) drives it, and a brushed or
+ * (data-window="start end", rewritten on each server rerun) drives it; the sidebar's
+ * date slider is previewed as it moves, before its rerun arrives; and a brushed or
  * paused window travels back to the server as a click on a probe marker whose tooltip
  * reads "window: YYYY-MM-DD..YYYY-MM-DD #n" (streamlit-folium reports clicked tooltips).
  */
@@ -86,6 +87,22 @@ window.caucmap = window.caucmap || {};
       if (!node) { return null; }
       var parts = node.getAttribute('data-window').split(' ').map(Number);
       return parts.length === 2 && parts[0] > 0 ? parts : null;
+    } catch (e) { return null; }
+  }
+
+  // the sidebar's date slider (its two thumbs' ISO dates), read while it moves; null when
+  // the page has none or its markup is not the one expected: #cm-window still follows
+  function sliderWindow() {
+    try {
+      var box = window.parent !== window && window.parent.document.querySelector(
+        '[data-testid="stSidebar"] [data-testid="stSlider"]');
+      var thumbs = box ? box.querySelectorAll('input[type="range"]') : [];
+      if (thumbs.length !== 2) { return null; }
+      var days = Array.prototype.map.call(thumbs, function (t) {
+        var iso = t.getAttribute('aria-valuetext') || '';
+        return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? cm.dayOf(new Date(iso + 'T00:00:00Z')) : NaN;
+      });
+      return isNaN(days[0]) || isNaN(days[1]) ? null : days;
     } catch (e) { return null; }
   }
 
@@ -309,18 +326,25 @@ window.caucmap = window.caucmap || {};
     cm.setWindow(map, first[0], first[1]);
     strip.show();
 
-    // the server's window: follow the page's #cm-window whenever a rerun rewrites it
+    // the server's window: follow the page's #cm-window whenever a rerun rewrites it, and
+    // preview the sidebar's date slider as it moves, before the rerun it asks for
     if (opts.report) {
+      var lastSlider = (sliderWindow() || []).join(' ');
       try {
         new window.parent.MutationObserver(function () {
-          var w = pageWindow();
+          var w = pageWindow(), moved = sliderWindow();
+          if (moved && moved.join(' ') !== lastSlider) {
+            lastSlider = moved.join(' ');
+            strip.stop(false);
+            cm.setWindow(map, moved[0], moved[1]);
+          }
           if (!w || w.join(' ') === lastPage) { return; }
           lastPage = w.join(' ');
           strip.stop(false);
           cm.setWindow(map, w[0], w[1]);
         }).observe(window.parent.document.body,
                    {subtree: true, childList: true, attributes: true,
-                    attributeFilter: ['data-window']});
+                    attributeFilter: ['data-window', 'aria-valuetext']});
       } catch (e) { /* a standalone file: its own strip is the only control */ }
     }
   };
