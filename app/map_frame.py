@@ -33,10 +33,9 @@ RETURNED = ["last_object_clicked_tooltip", "center", "zoom"]
 
 @lru_cache(maxsize=8)
 def component_args(ev: Evidence, view: ViewState, opened_at: tuple[float, float, int]
-                   ) -> tuple[dict[str, object], render_web.WebMap]:
+                   ) -> dict[str, object]:
     """What the st_folium component takes for the view without its dates (cached)."""
-    parts = render_web.web_map(ev, view, start=opened_at)
-    m = parts.base
+    m = render_web.web_map(ev, view, start=opened_at).base
     m.get_root().render()
     script = sf._get_map_string(m)
     links = [e for e in _walk(m) if isinstance(e, JSCSSMixin)]
@@ -49,7 +48,7 @@ def component_args(ev: Evidence, view: ViewState, opened_at: tuple[float, float,
         "feature_group": None, "layer_control": None, "return_on_hover": False,
         "pixelated": False, "wrap_longitude": False,
     }
-    return args, parts
+    return args
 
 
 def _walk(element: object) -> list[object]:
@@ -60,10 +59,10 @@ def _walk(element: object) -> list[object]:
 
 
 def show(ev: Evidence, view: ViewState, opened_at: tuple[float, float, int], *, key: str,
-         height: int, on_change: Callable[[], None]) -> render_web.WebMap:
-    """Draw the map of ``view`` (all dates; see ``window_marker``) and return its parts."""
+         height: int, on_change: Callable[[], None]) -> None:
+    """Draw the map of ``view`` (all dates; see ``window_marker``)."""
     undated = render_web.all_dates(view).with_(lat=0.0, lon=0.0, zoom=0, event=None)
-    args, parts = component_args(ev, undated, opened_at)
+    args = component_args(ev, undated, opened_at)
     hash_key = sf.generate_js_hash(args["script"], key, False)
 
     def changed() -> None:
@@ -73,7 +72,6 @@ def show(ev: Evidence, view: ViewState, opened_at: tuple[float, float, int], *, 
     sf._component_func(**args, key=hash_key, height=height, width=None,
                        center=None if view.world else (view.lat, view.lon),
                        zoom=None if view.world else view.zoom, on_change=changed)
-    return parts
 
 
 def window_marker(start: date, end: date) -> str:

@@ -50,7 +50,7 @@ from caucmap.watch import Loaded, fingerprint, load_checked
 
 CHECKOUT = Path(__file__).resolve().parents[1]  # the app's own project, if none is named
 MAP_KEY = "map"
-MAP_HEIGHT = 660  # px, time strip included: over 65% of a 1440x1000 window
+MAP_HEIGHT = 660  # px, time strip included; PAGE_CSS sizes the frame to the window
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources", "Review"]
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab

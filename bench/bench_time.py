@@ -145,7 +145,7 @@ def payloads() -> dict[str, int]:
     without = view.with_(layers=view.layers - {LayerName.CONTEXT})
     size = {}
     for name, v in (("with_context", view), ("without_context", without)):
-        args, _ = map_frame.component_args(ev, v, (v.lat, v.lon, v.zoom))
+        args = map_frame.component_args(ev, v, (v.lat, v.lon, v.zoom))
         size[name] = len(json.dumps(args).encode("utf-8"))
     return size
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import chromium_path
+from harness import chromium_path, running_app
 
 from caucmap.evidence import Evidence, default_evidence
 
@@ -41,3 +42,10 @@ def chromium() -> str:
             pytest.fail("chromium is missing and CI must run the browser tests")
         pytest.skip("chromium not installed (apt-get install -y chromium)")
     return path
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """The real app, started once per test module; each test's browser checks chromium."""
+    with running_app() as url:
+        yield url

@@ -22,12 +22,6 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:  # started once; the per-test context fixture checks chromium
-    with running_app() as url:
-        yield url
-
-
 @pytest.fixture
 def context(chromium: str) -> Iterator[Ctx]:
     with offline_browser() as (ctx, blocked):

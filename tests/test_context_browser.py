@@ -6,11 +6,10 @@ names must be there and readable, which labels.js guarantees by collision avoida
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import offline_browser, running_app
+from harness import offline_browser
 from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
@@ -27,12 +26,6 @@ BOXES = """() => new Promise(done => { const t0 = Date.now(); (function poll() {
     done({labels: els.map(box), markers: [...document.querySelectorAll('.cm-marker')].map(box)});
   } else { setTimeout(poll, 100); } })(); })"""
 WIDE_VIEW = "from=2008-08-01&to=2008-08-31&lat=42.5&lon=43.5&zoom=7"
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as url:
-        yield url
 
 
 def _overlap(a: dict, b: dict) -> bool:

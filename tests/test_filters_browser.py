@@ -6,12 +6,11 @@ clears the filters; the count, the results and the URL follow each step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harness import offline_browser, running_app
+from harness import offline_browser
 from test_browser import event_count, map_frame
 
 from caucmap.evidence import default_evidence
@@ -20,12 +19,6 @@ from caucmap.viewstate import Filters
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as url:
-        yield url
 
 
 def _query(url: str) -> dict[str, list[str]]:

@@ -7,21 +7,14 @@ that backs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import offline_browser, running_app
+from harness import offline_browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as url:
-        yield url
 
 
 def test_panel_shows_the_backing_of_date_place_and_actors(app_url: str, chromium: str) -> None:

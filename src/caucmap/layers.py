@@ -650,12 +650,20 @@ def _context_layer(ev: Evidence, naming: Naming) -> Layer:
 _ALL_DATED = {"events": _all_events, "war2008": _all_war}
 
 
+def day_numbers(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A frame's start and end days as ``date.toordinal()`` (what the date filter and the
+    browser compare: integers, not dates). An undated frame's features hold every day."""
+    if "start" not in frame:
+        return (np.full(len(frame), 1, np.int64),
+                np.full(len(frame), date.max.toordinal(), np.int64))
+    return tuple(np.fromiter((d.toordinal() for d in frame[column]), np.int64, len(frame))
+                 for column in ("start", "end"))
+
+
 @lru_cache(maxsize=16)
 def _day_numbers(kind: str, ev: Evidence, naming: Naming) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end as day numbers, once per catalogue: integer, not string, comparisons."""
-    frame = _ALL_DATED[kind](ev, naming)
-    return tuple(np.fromiter((d.toordinal() for d in frame[column]),
-                             np.int64, len(frame)) for column in ("start", "end"))
+    """Start and end as day numbers, once per catalogue."""
+    return day_numbers(_ALL_DATED[kind](ev, naming))
 
 
 @lru_cache(maxsize=16)

@@ -34,7 +34,15 @@ from jinja2 import Template
 from caucmap import style, web_labels
 from caucmap.assets import icon_path_element
 from caucmap.evidence import Evidence
-from caucmap.layers import LOOK, Layer, LegendEntry, build_layers, legend_blocks, look_codes
+from caucmap.layers import (
+    LOOK,
+    Layer,
+    LegendEntry,
+    build_layers,
+    day_numbers,
+    legend_blocks,
+    look_codes,
+)
 from caucmap.markup import text_html
 from caucmap.naming import Naming
 from caucmap.records import build_card, card_html
@@ -201,16 +209,6 @@ def _computed_shapes(layer: Layer, pane: str) -> FetchedGeoJson:
     return FetchedGeoJson(layer, pane, inline=_script_json(data), days=days)
 
 
-def day_numbers(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """A frame's start and end days as ``date.toordinal()``: what the browser compares. An
-    undated frame's features hold every day."""
-    if "start" not in frame:
-        return np.full(len(frame), 1, np.int32), np.full(len(frame), date.max.toordinal(),
-                                                         np.int32)
-    return tuple(np.fromiter((d.toordinal() for d in frame[column]), np.int32, len(frame))
-                 for column in ("start", "end"))
-
-
 def _fetched(ev: Evidence, layer: Layer, pane: str, *, standalone: bool,
              epochs: list[tuple[date, Layer]] = ()) -> FetchedGeoJson:
     inline = None
@@ -326,7 +324,8 @@ caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ t
             scaled = np.rint(xy * 1e5).astype(np.int32)
             self.columns = {"lat": _b64(scaled[:, 1]), "lon": _b64(scaled[:, 0]),
                             "icon": _b64(codes.astype(np.uint8)),
-                            "start": _b64(starts), "end": _b64(ends),
+                            "start": _b64(starts.astype(np.int32)),
+                            "end": _b64(ends.astype(np.int32)),
                             "label": text_html(layer.title)}
             return
         # only the columns drawn, as lists: iterating whole rows of a wide frame costs more

@@ -330,18 +330,18 @@ window.caucmap = window.caucmap || {};
     // preview the sidebar's date slider as it moves, before the rerun it asks for
     if (opts.report) {
       var lastSlider = (sliderWindow() || []).join(' ');
+      var follow = function (w) { strip.stop(false); cm.setWindow(map, w[0], w[1]); };
       try {
         new window.parent.MutationObserver(function () {
-          var w = pageWindow(), moved = sliderWindow();
+          var moved = sliderWindow(), w = pageWindow();
           if (moved && moved.join(' ') !== lastSlider) {
             lastSlider = moved.join(' ');
-            strip.stop(false);
-            cm.setWindow(map, moved[0], moved[1]);
+            follow(moved);
           }
-          if (!w || w.join(' ') === lastPage) { return; }
-          lastPage = w.join(' ');
-          strip.stop(false);
-          cm.setWindow(map, w[0], w[1]);
+          if (w && w.join(' ') !== lastPage) {
+            lastPage = w.join(' ');
+            follow(w);
+          }
         }).observe(window.parent.document.body,
                    {subtree: true, childList: true, attributes: true,
                     attributeFilter: ['data-window', 'aria-valuetext']});
