@@ -1,7 +1,7 @@
 """The sidebar's event filters and the search results: widgets only.
 
 Filtering and search live in :mod:`caucmap.search`; this module shows them with a count
-beside each value ("Statement (12)") and turns the widgets into a
+beside each value ("Statement (12)"); ``current`` reads the widgets' values as a
 :class:`caucmap.viewstate.Filters` that the view state, the URL, the map, the list, the
 timeline, the downloads and the exports share.
 """
@@ -9,6 +9,7 @@ timeline, the downloads and the exports share.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -49,10 +50,10 @@ def current() -> Filters:
                    q=" ".join(str(st.session_state.get("f_q", "")).split()))
 
 
-def sidebar(ev: Evidence, naming: Naming, in_window: set[str]) -> Filters:
-    """The filter widgets with facet counts of the events in the date window."""
+def sidebar(ev: Evidence, naming: Naming, in_window: Callable[[], set[str]]) -> None:
+    """The filter widgets with facet counts of the events in the date window (asked for
+    only while the filters are on: at 100k events the counts take a moment)."""
     filters = current()
-    counts = facet_counts(ev, in_window & matching_ids(ev, filters))
     labels = {
         "categories": {c.value: CATEGORY_LABELS[c] for c in CATEGORY_LABELS},
         "actors": {a.id: a.name for a in ev.actors.values()},
@@ -64,7 +65,8 @@ def sidebar(ev: Evidence, naming: Naming, in_window: set[str]) -> Filters:
     # a switch, not an expander: the filters' widgets (text input, buttons) are not on
     # the first screen, so a cold open loads fewer of Streamlit's element scripts
     if not st.sidebar.toggle("Filter events", key="f_on", on_change=_switched):
-        return filters
+        return
+    counts = facet_counts(ev, in_window() & matching_ids(ev, filters))
     box = st.sidebar.container(border=True)
     box.text_input("Search titles, summaries and quotes", key="f_q",
                    placeholder="e.g. Sukhum, Lavrov, ceasefire")
@@ -79,7 +81,6 @@ def sidebar(ev: Evidence, naming: Naming, in_window: set[str]) -> Filters:
                                                                f"({c.get(v, 0)})")
     box.checkbox("Disputed only (outlets disagree)", key="f_disputed")
     box.button("Clear filters", on_click=clear, disabled=not filters.active())
-    return current()
 
 
 def search_results(ev: Evidence, query: str, shown: set[str]) -> None:

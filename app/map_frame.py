@@ -9,6 +9,9 @@ slider move sends the component the same arguments. Streamlit then sends the bro
 only a reference to the message it already holds, and the map is not touched; the
 new window reaches it through the page's ``#cm-window`` element (``window_marker``).
 
+A large point layer goes beside the message, as a file in ``static/cache`` that the
+browser fetches and caches (``caucmap.published``).
+
 Uses streamlit-folium's own helpers (pinned in pyproject.toml) to build the same
 arguments ``st_folium`` would.
 """
@@ -19,6 +22,7 @@ import html
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import streamlit as st
 import streamlit_folium as sf
@@ -26,16 +30,20 @@ from folium.elements import JSCSSMixin
 
 from caucmap import render_web
 from caucmap.evidence import Evidence
+from caucmap.published import Published
+from caucmap.settings import STATIC_URL
 from caucmap.viewstate import ViewState
 
 RETURNED = ["last_object_clicked_tooltip", "center", "zoom"]
+# Streamlit serves the static/ folder beside the app's script at STATIC_URL
+PUBLISH = Published(Path(__file__).resolve().parent / "static" / "cache", f"{STATIC_URL}/cache")
 
 
 @lru_cache(maxsize=8)
 def component_args(ev: Evidence, view: ViewState, opened_at: tuple[float, float, int]
                    ) -> dict[str, object]:
     """What the st_folium component takes for the view without its dates (cached)."""
-    m = render_web.web_map(ev, view, start=opened_at).base
+    m = render_web.web_map(ev, view, start=opened_at, publish=PUBLISH).base
     m.get_root().render()
     script = sf._get_map_string(m)
     links = [e for e in _walk(m) if isinstance(e, JSCSSMixin)]

@@ -5,6 +5,7 @@ Run: ``make run`` (or ``streamlit run app/streamlit_app.py``).
 
 from __future__ import annotations
 
+import gc
 import html
 from pathlib import Path
 
@@ -82,8 +83,19 @@ MAX_PROBLEMS_SHOWN = 200  # the rest are counted; `caucmap validate` lists them 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def evidence(root: str, stamp: str) -> Loaded:
-    """The evidence base as of ``stamp``: a changed file means a fresh load, no restart."""
-    return load_checked(Path(root))
+    """The evidence base as of ``stamp``: a changed file means a fresh load, no restart.
+
+    What is loaded lives as long as the server, so it leaves the cycle collector's
+    scans (``gc.freeze``): each full collection would otherwise walk every object of the
+    catalogue, holding the interpreter for 2.4 s at 100k events right after a reader's
+    first run, while the page's scripts wait. A catalogue this load replaces becomes
+    collectable again first.
+    """
+    gc.unfreeze()
+    loaded = load_checked(Path(root))
+    gc.collect()
+    gc.freeze()
+    return loaded
 
 
 def error_page(problems: tuple[Problem, ...]) -> None:
@@ -162,42 +174,51 @@ def on_map_change() -> None:
         st.session_state["extent"] = pixel_rounded(centre["lat"], centre["lng"], int(zoom))
 
 
-def sidebar(ev: Evidence) -> ViewState:
+def view_from_state() -> ViewState:
+    """The view the widgets hold, read before they are drawn: the map goes out first, so
+    a cold open fetches the map's scripts before those of the sidebar's widgets."""
+    start, end = st.session_state["dates"]
+    lat, lon, zoom = st.session_state["extent"]
+    return ViewState(
+        start=start, end=end,
+        layers=frozenset(k for k in LAYER_LABELS if st.session_state[f"layer_{k}"]),
+        worldview=Worldview(st.session_state["worldview"]),
+        naming=Naming(st.session_state["naming"]), event=st.session_state.get("event"),
+        world=st.session_state["world"], lat=lat, lon=lon, zoom=zoom,
+        filters=filters_panel.current(),
+    )
+
+
+def sidebar(ev: Evidence, view: ViewState) -> None:
+    """The widgets that set the view (``view_from_state`` reads them)."""
     st.sidebar.title("caucmap")
     st.sidebar.caption("Georgia's breakaway regions: evidence-backed map")
     st.sidebar.slider("Date range", min_value=EARLIEST, max_value=today(), key="dates",
                       format="YYYY-MM-DD")
     # the map follows the window marker (timefilter.js): sent right after the slider, it
     # reaches the browser before the rest of the rerun is built
-    start, end = st.session_state["dates"]
-    st.sidebar.markdown("**Layers**" + map_frame.window_marker(start, end),
+    st.sidebar.markdown("**Layers**" + map_frame.window_marker(view.start, view.end),
                         unsafe_allow_html=True)
     # checkboxes rather than a multiselect: a cold open waits for each kind of element
     for layer, label in LAYER_LABELS.items():
         st.sidebar.checkbox(label, key=f"layer_{layer}")
-    naming = Naming(st.session_state["naming"])
-    worldviews = {w.value: md_text(shorten(ev.localise(WORLDVIEW_LABELS[w], naming),
+    worldviews = {w.value: md_text(shorten(ev.localise(WORLDVIEW_LABELS[w], view.naming),
                                            MAX_OPTION_CHARS)) for w in Worldview}
     st.sidebar.radio("Worldview", list(worldviews), key="worldview", format_func=worldviews.get)
     st.sidebar.radio("Place names", [n.value for n in Naming], key="naming",
                      format_func=lambda v: NAMING_LABELS[Naming(v)])
     st.sidebar.toggle("World view: recognising states", key="world")
-    lat, lon, zoom = st.session_state["extent"]
-    view = ViewState(
-        start=start, end=end,
-        layers=frozenset(k for k in LAYER_LABELS if st.session_state[f"layer_{k}"]),
-        worldview=Worldview(st.session_state["worldview"]),
-        naming=Naming(st.session_state["naming"]), event=st.session_state.get("event"),
-        world=st.session_state["world"], lat=lat, lon=lon, zoom=zoom,
-    )
-    in_window = set(events_layer(ev, view).frame["id"])
-    return view.with_(filters=filters_panel.sidebar(ev, view.naming, in_window))
+    filters_panel.sidebar(ev, view.naming, lambda: set(events_layer(ev, view).frame["id"]))
 
 
 def draw_map(ev: Evidence, view: ViewState) -> None:
-    """The map (every date; the browser applies the window), then what the window shows."""
+    """The map, for every date: the browser applies the window."""
     map_frame.show(ev, view, st.session_state["opened_at"], key=MAP_KEY, height=MAP_HEIGHT,
                    on_change=on_map_change)
+
+
+def map_legend(ev: Evidence, view: ViewState) -> None:
+    """What the window shows: the count of events and the legend."""
     shown = build_layers(ev, view)
     count = len(shown["events"].frame) if "events" in shown else 0
     # markdown keeps the legend's inline SVG swatches (st.html's sanitiser drops them), and
@@ -322,31 +343,39 @@ def main() -> None:
                                            resolve=resolvers(ev))
     init_widgets(opened, notices)
     filters_panel.init_state(opened.filters)
-    view = sidebar(ev)
+    view = view_from_state()
     if clicked := st.session_state.pop("clicked", None):  # before the URL and downloads
         every = events_layer(ev, render_web.all_dates(view))  # what the map numbers points in
         st.session_state["event"] = render_web.resolve_ref(clicked, every)
         view = view.with_(event=st.session_state["event"])
     st.query_params.from_dict(view.to_query())
-    url_notices(view)
     # only the page on screen is built: a slider move does not redraw hidden pages
-    # a radio, like the sidebar's: one kind of element fewer to load on a cold open
-    page = st.radio("Page", PAGES, key="page", horizontal=True, label_visibility="collapsed")
-    if page == "Timeline":
-        all_time = view.with_(start=EARLIEST, end=today())
-        st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view), width="stretch")
-    elif page == "Sources":
-        sources_page(ev, view.naming)
-    elif page == "Review":
-        review_page.render(root, ev)
-    else:
-        if view.filters.q:
-            shown = set(events_layer(ev, view).frame["id"])
-            filters_panel.search_results(ev, view.filters.q, shown)
+    page = st.session_state["page"]
+    top = st.container()  # the notices and the page switch: above the map, sent after it
+    if page == "Map":
         # map first: on a phone the columns stack, and the evidence panel follows the map
         left, right = st.columns([5, 2])
         with left:
             draw_map(ev, view)
+    sidebar(ev, view)
+    with top:
+        url_notices(view)
+        # a radio, like the sidebar's: one kind of element fewer to load on a cold open
+        st.radio("Page", PAGES, key="page", horizontal=True, label_visibility="collapsed")
+        if page == "Timeline":
+            all_time = view.with_(start=EARLIEST, end=today())
+            st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view),
+                            width="stretch")
+        elif page == "Sources":
+            sources_page(ev, view.naming)
+        elif page == "Review":
+            review_page.render(root, ev)
+        elif view.filters.q:
+            shown = set(events_layer(ev, view).frame["id"])
+            filters_panel.search_results(ev, view.filters.q, shown)
+    if page == "Map":
+        with left:
+            map_legend(ev, view)
         with right:
             downloads(ev, view)
             event_panel(ev, view)

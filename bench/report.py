@@ -44,7 +44,9 @@ METHOD = """\
   or third-party package) and *inclusive* (anywhere on the stack).
 - **Map payload**: bytes of the st_folium component's `json_args` (UTF-8) at the default
   view (everything since 1990, all layers on), split into the base map `script`, the
-  date-dependent `feature_group`, `header` and the rest. *Page bytes* add up the
+  date-dependent `feature_group`, `header` and the rest, plus the files the map fetches
+  beside that message (`fetched`: a large layer's points and names, `caucmap.published`);
+  the total counts both. *Page bytes* add up the
   serialized size of every element the script sends, by element type.
 - **Cold time-to-map** (browser): `tests.harness.running_app` serves the variant;
   each load is a new headless Chromium (`harness.offline_browser`, every off-localhost

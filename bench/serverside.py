@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from bench.sampler import Sampler
 from bench.stats import summary
+from caucmap.settings import STATIC_URL
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -55,12 +57,18 @@ PROFILE_RERUNS = 5
 PROFILE_RANGE = (date(1990, 1, 2), date(2025, 12, 30))
 
 
+#: a file the map fetches beside its message (app/static/cache, caucmap.published)
+PUBLISHED = re.compile(re.escape(STATIC_URL) + r"/cache/(map-[0-9a-f]+\.[a-z]+)")
+
+
 def emit(**record: object) -> None:
     print(json.dumps(record, default=str), flush=True)
 
 
 def map_payload(at: object) -> dict[str, int] | None:
-    """Bytes of st_folium's arguments, and the base-map script / feature-group split."""
+    """Bytes the map needs: st_folium's arguments (the message; its script / feature-group
+    split) and the files it fetches beside them (``caucmap.published``: a large layer's
+    points and names), which count in the total too."""
     comps = [c for c in at.get("component_instance")
              if c.proto.component_name.endswith("st_folium")]
     if not comps:
@@ -72,10 +80,13 @@ def map_payload(at: object) -> dict[str, int] | None:
         value = args.get(key)
         return len(value.encode()) if isinstance(value, str) else 0
 
-    total = len(raw.encode())
+    message = len(raw.encode())
     parts = {"script": size("script"), "feature_group": size("feature_group"),
              "header": size("header"), "html": size("html")}
-    return {"total": total, **parts, "other": total - sum(parts.values())}
+    names = set(PUBLISHED.findall(args.get("script") or ""))
+    fetched = sum((REPO / "app" / "static" / "cache" / name).stat().st_size for name in names)
+    return {"total": message + fetched, "message": message, **parts,
+            "other": message - sum(parts.values()), "fetched": fetched}
 
 
 def page_bytes(at: object) -> dict[str, int]:

@@ -48,7 +48,7 @@ def test_scripts_parse(path: Path) -> None:
 def test_canvas_points_draw_from_the_inlined_script(tmp_path: Path, chromium: str) -> None:
     """Past MAX_ICONS points the layer is one canvas in its pane, hit-tested on hover."""
     m = folium.Map(location=(42.4, 43.2), zoom_start=6, tiles=None)
-    BrowserCode().add_to(m)
+    BrowserCode(ROOT).add_to(m)
     folium.map.CustomPane("cm-events", z_index=450).add_to(m)
     group = folium.FeatureGroup(name="points").add_to(m)
     PointLayer(synthetic_layer(MAX_ICONS + 50), "cm-events").add_to(group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html as html_lib
 import re
 from pathlib import Path
@@ -17,10 +18,12 @@ from hostile_root import HOSTILE_EVENT, HOSTILE_VIEW, LONG, PWN_IMG, make_hostil
 
 from caucmap.evidence import Evidence, load_evidence
 from caucmap.export import export_view
-from caucmap.layers import Layer
+from caucmap.layers import Layer, day_numbers
+from caucmap.published import Published
 from caucmap.render_web import (
     MAX_ICONS,
     MAX_TIP_LINE,
+    POINT_COLUMNS,
     PointLayer,
     WebMap,
     event_ref,
@@ -45,26 +48,51 @@ def synthetic_layer(n: int, seed: int = 7) -> Layer:
     return Layer("events", "Events", frame, (), "")
 
 
-def decode(b64: str, dtype: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(b64), dtype=dtype)
+def columns(blob: bytes, n: int) -> dict[str, np.ndarray]:
+    """The buffer read back as points.js reads it: POINT_COLUMNS one after another."""
+    out, at = {}, 0
+    for name, dtype in POINT_COLUMNS:
+        out[name] = np.frombuffer(blob, dtype=dtype, count=n, offset=at)
+        at += n * np.dtype(dtype).itemsize
+    assert at == len(blob)
+    return out
 
 
-def test_large_layers_are_sent_as_compact_columns() -> None:
+@pytest.mark.parametrize("published", [False, True], ids=["inline", "published"])
+def test_large_layers_are_sent_as_compact_columns(published: bool, tmp_path: Path) -> None:
     layer = synthetic_layer(MAX_ICONS + 500)
-    points = PointLayer(layer, "cm-events")
+    publish = Published(tmp_path / "cache", "/app/static/cache") if published else None
+    points = PointLayer(layer, "cm-events", publish=publish)
     assert points.rows == [] and points.columns is not None
-    lat = decode(points.columns["lat"], "<i4") / 1e5
-    lon = decode(points.columns["lon"], "<i4") / 1e5
-    icons = decode(points.columns["icon"], "u1")
+    n = points.columns["n"]
+    if published:  # a file named by its content, and nothing inline
+        assert points.data is None
+        name = points.columns["url"].removeprefix("/app/static/cache/")
+        blob = (tmp_path / "cache" / name).read_bytes()
+        assert name == f"map-{hashlib.sha256(blob).hexdigest()[:24]}.bin"
+    else:
+        blob = base64.b64decode(points.data)
+    got = columns(blob, n)
+    lat, lon, icons = got["lat"] / 1e5, got["lon"] / 1e5, got["icon"]
     geoms = layer.frame.geometry
     assert np.allclose(lat, geoms.y, atol=1e-5) and np.allclose(lon, geoms.x, atol=1e-5)
+    starts, ends = day_numbers(layer.frame)
+    assert (got["start"] == starts).all() and (got["end"] == ends).all()
     assert {points.icons[i]["color"] for i in icons} == set(layer.frame["color"])
     for i in (0, 1234, len(icons) - 1):
         icon = points.icons[icons[i]]
         assert icon["color"] == layer.frame["color"].iloc[i]
         assert icon["hollow"] == bool(layer.frame["hollow"].iloc[i])
-    # about 11 bytes a point, far under one folium Marker each
-    assert len(points.columns["lat"]) + len(points.columns["lon"]) < 12 * len(icons)
+    assert len(blob) == 17 * n  # far under one folium Marker each
+
+
+def test_publishing_keeps_the_newest_files(tmp_path: Path) -> None:
+    publish = Published(tmp_path, "/x", keep=2)
+    first = publish(b"one", ".bin")
+    assert publish(b"one", ".bin") == first  # the same content, the same name, written once
+    publish(b"two", ".bin")
+    publish(b"three", ".json")
+    assert sorted(p.read_bytes() for p in tmp_path.iterdir()) == [b"three", b"two"]
 
 
 def test_point_refs_resolve_to_the_event_drawn_there() -> None:

@@ -10,13 +10,14 @@ playback advances frame by frame.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from harness import offline_browser
+from harness import offline_browser, running_app
 from playwright.sync_api import BrowserContext, Frame, Page
 
 from caucmap.evidence import Evidence, default_evidence, load_evidence
@@ -92,6 +93,39 @@ def test_the_browser_shows_what_the_python_filter_keeps_synthetic(
     for start, end in [(date(2010, 1, 1), date(2010, 12, 31)), *WINDOWS]:
         got = shown_positions(page, start, end)
         assert got == expected_positions(ev, view, start, end), (start, end)
+
+
+def test_the_app_fetches_a_large_layer_beside_the_map(tmp_path: Path,
+                                                      context: BrowserContext) -> None:
+    """Past the canvas threshold the app's map message holds no points nor thousands of
+    names: the browser fetches them as files named by their content, shows the names,
+    and shows the points the Python filter keeps. Fails if the buffer's layout in
+    points.js and render_web disagree."""
+    root = synthetic.generate(tmp_path / "root", MAX_ICONS + 500)
+    ev = load_evidence(root)
+    with running_app(env={"CAUCMAP_ROOT": str(root)}, timeout=180) as url:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("requestfinished", lambda r: fetched.append(r.url))
+        maps: list[str] = []  # the websocket messages that carry the map
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda d: maps.append(
+            d.decode("utf-8", "replace") if isinstance(d, bytes) else d)))
+        page.goto(url)
+        frame = map_frame(page)
+        frame.wait_for_function("() => window.map._cm.masks && window.map._cm.masks.events",
+                                timeout=60_000)
+        cached = sorted(u.rsplit(".", 1)[1] for u in fetched if "/app/static/cache/map-" in u)
+        assert cached == ["bin", "js", "json"], fetched  # points, our scripts, place names
+        message = next(m for m in maps if "canvasPoints" in m)
+        assert not re.search(r'"[A-Za-z0-9+/]{4000,}=*"', message)  # no inlined points
+        assert '"cls": "cm-place"' not in message  # no inlined place names
+        frame.wait_for_function("() => document.querySelectorAll('.cm-place').length > 0",
+                                timeout=30_000)
+        for start, end in WINDOWS[:4]:
+            got = shown_positions(frame, start, end)
+            assert got == expected_positions(ev, ViewState(), start, end), (start, end)
+        status = frame.locator("#cm-map-status").inner_text()
+        assert "Events: " in status and "Events: 0" not in status
 
 
 def test_slider_move_reaches_the_map_and_brushing_moves_the_slider(

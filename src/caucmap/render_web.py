@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 import folium
@@ -45,6 +46,7 @@ from caucmap.layers import (
 )
 from caucmap.markup import text_html
 from caucmap.naming import Naming
+from caucmap.published import Publish
 from caucmap.records import build_card, card_html
 from caucmap.safeio import read_text
 from caucmap.settings import GEODATA_URL, SCRIPTS_URL, scripts_dir, vendor_dir
@@ -131,15 +133,23 @@ def _leaflet_style(row: object) -> dict[str, object]:
 class BrowserCode(JSCSSMixin, MacroElement):
     """caucmap's own scripts (``app/static/caucmap/*.js``) on the base map: st_folium loads
     a base map's ``default_js`` into its frame before any map script runs, and the
-    standalone export inlines them like the vendored files."""
+    standalone export inlines them like the vendored files.
+
+    With ``publish`` (the app) they go as one published file: st_folium fetches its
+    scripts one after another, so four files cost four round trips on a cold open.
+    """
 
     default_js: ClassVar[list[tuple[str, str]]] = [
         (f"caucmap_{name}", f"{SCRIPTS_URL}/{name}.js") for name in SCRIPTS]
     _template = Template("")
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path, publish: Publish | None = None) -> None:
         super().__init__()
         self._name = "BrowserCode"
+        if publish is not None:
+            code = "\n".join((scripts_dir(root) / f"{name}.js").read_text(encoding="utf-8")
+                              for name in SCRIPTS)
+            self.default_js = [("caucmap", publish(code.encode("utf-8"), ".js"))]
 
 
 class FetchedGeoJson(MacroElement):
@@ -225,7 +235,8 @@ def _card_popup(ev: Evidence, naming: Naming, record_id: str) -> str:
 
 
 def _layer_elements(ev: Evidence, layer: Layer, naming: Naming, *, standalone: bool,
-                    epochs: list[tuple[date, Layer]] = ()) -> list[MacroElement]:
+                    epochs: list[tuple[date, Layer]] = (), publish: Publish | None = None
+                    ) -> list[MacroElement]:
     """What draws one layer, from its spec: areas and lines (fetched from the static
     geodata, or sent inline when computed), points (with their evidence cards in a
     standalone file), and its features' names. A dated layer's features carry their day
@@ -244,8 +255,8 @@ def _layer_elements(ev: Evidence, layer: Layer, naming: Naming, *, standalone: b
                                               layer.attribution), pane))
         if spec.geometry in ("point", "mixed"):
             popup = partial(_card_popup, ev, naming) if standalone and spec.records else None
-            out.append(PointLayer(layer, pane, popup=popup))
-    out += web_labels.label_elements(layer)  # placed by labels.js, without collisions
+            out.append(PointLayer(layer, pane, popup=popup, publish=publish))
+    out += web_labels.label_elements(layer, publish)  # placed by labels.js, no collisions
     return out
 
 
@@ -258,9 +269,15 @@ def point_rows(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame[_is_point(frame)]
 
 
-def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"))
-                            .tobytes()).decode("ascii")
+#: The columns of a large point layer, in this order in one little-endian buffer
+#: (canvasPoints in points.js reads them back): 17 bytes a point
+POINT_COLUMNS = (("lat", "<i4"), ("lon", "<i4"), ("start", "<i4"), ("end", "<i4"),
+                 ("icon", "u1"))
+
+def point_columns(columns: dict[str, np.ndarray]) -> bytes:
+    """The buffer of ``POINT_COLUMNS``, one array each, all of one length."""
+    return b"".join(np.ascontiguousarray(columns[name], dtype=dtype).tobytes()
+                    for name, dtype in POINT_COLUMNS)
 
 
 class PointLayer(MacroElement):
@@ -268,23 +285,23 @@ class PointLayer(MacroElement):
 
     Each distinct symbol is sent once. Up to ``max_icons`` points, a row is ``[lat, lon,
     icon, tooltip, popup, start, end]`` and markers are SVG icons. Past that (a large
-    imported catalogue) the payload is columnar: coordinates quantised to 1e-5 degrees
-    and start and end days as base64 Int32 arrays and a Uint8 symbol index, about 22
-    bytes a point. Every point is sent for all dates; the browser shows those whose days
-    overlap the date window (timefilter.js), and counts them under the layer's name. The browser
-    projects them once and paints them all on one canvas (no Leaflet object per
-    point), hit-tests hover and click itself, and names a clicked point by position
-    (``ref: #N``), which the server maps back to the event.
+    imported catalogue) the points travel as one binary buffer of ``POINT_COLUMNS``:
+    coordinates quantised to 1e-5 degrees, start and end days and a symbol index, 17
+    bytes a point. With ``publish`` (the app) the buffer is a file the browser fetches
+    and caches, beside the map's message rather than in it; without (the standalone
+    file) it is inlined as base64. Every point is sent for all dates; the browser shows
+    those whose days overlap the date window (timefilter.js), and counts them under the
+    layer's name. The browser projects them once and paints them all on one canvas (no
+    Leaflet object per point), hit-tests hover and click itself, and names a clicked
+    point by position (``ref: #N``), which the server maps back to the event.
     """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 {% if this.columns %}
 caucmap.canvasPoints({{ this._parent.get_name() }}, {{ this.icons|tojson }},
-                     {{ this.pane|tojson }}, {lat: "{{ this.columns.lat }}",
-                     lon: "{{ this.columns.lon }}", icon: "{{ this.columns.icon }}",
-                     start: "{{ this.columns.start }}", end: "{{ this.columns.end }}",
-                     label: {{ this.columns.label|tojson }}}, {{ this.kind|tojson }});
+                     {{ this.pane|tojson }}, {{ this.columns|tojson }}, {{ this.kind|tojson }}
+                     {%- if this.data %}, "{{ this.data }}"{% endif %});
 {%- else %}
 caucmap.points({{ this._parent.get_name() }}, {{ this.icons|tojson }}, {{ this.rows|tojson }},
                {{ this.kind|tojson }});
@@ -297,7 +314,7 @@ caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ t
     # base64 holds only [A-Za-z0-9+/=]: safe in a JS string, no escaping pass over a megabyte
 
     def __init__(self, layer: Layer, pane: str, *, popup: Callable[[str], str] | None = None,
-                 max_icons: int = MAX_ICONS) -> None:
+                 max_icons: int = MAX_ICONS, publish: Publish | None = None) -> None:
         super().__init__()
         self._name = "PointLayer"
         self.pane = pane  # canvas mode draws in the layer's pane
@@ -318,15 +335,18 @@ caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ t
                                                  opacity=float(o)),
                                "color": str(c), "hollow": bool(h), "opacity": float(o)})
         self.rows: list[list[object]] = []
-        self.columns: dict[str, str] | None = None
+        self.columns: dict[str, object] | None = None
+        self.data: str | None = None
         if len(codes) > max_icons:
             xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
-            scaled = np.rint(xy * 1e5).astype(np.int32)
-            self.columns = {"lat": _b64(scaled[:, 1]), "lon": _b64(scaled[:, 0]),
-                            "icon": _b64(codes.astype(np.uint8)),
-                            "start": _b64(starts.astype(np.int32)),
-                            "end": _b64(ends.astype(np.int32)),
-                            "label": text_html(layer.title)}
+            scaled = np.rint(xy * 1e5)
+            blob = point_columns({"lat": scaled[:, 1], "lon": scaled[:, 0], "start": starts,
+                                  "end": ends, "icon": codes})
+            self.columns = {"n": len(codes), "label": text_html(layer.title)}
+            if publish is None:
+                self.data = base64.b64encode(blob).decode("ascii")
+            else:
+                self.columns["url"] = publish(blob, ".bin")
             return
         # only the columns drawn, as lists: iterating whole rows of a wide frame costs more
         shown = frame[["id", "tooltip"]][points]
@@ -393,7 +413,7 @@ blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 """.replace("SEA_COLOUR", style.SEA)
 
 
-def _base_map(center: tuple[float, float], zoom: int) -> folium.Map:
+def _base_map(center: tuple[float, float], zoom: int, code: BrowserCode) -> folium.Map:
     base = folium.Map(location=center, zoom_start=zoom, tiles=None,
                       prefer_canvas=True, control_scale=True, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                       attribution_control=True)
@@ -403,7 +423,7 @@ def _base_map(center: tuple[float, float], zoom: int) -> folium.Map:
     base.default_css = [a for a in base.default_css if a[0] in LEAFLET_ONLY]
     base.get_root().header.add_child(folium.Element(CSS))
     icon_path_element().add_to(base)
-    BrowserCode().add_to(base)
+    code.add_to(base)
     return base
 
 
@@ -414,7 +434,7 @@ def all_dates(view: ViewState) -> ViewState:
 
 
 def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | None = None,
-            standalone: bool = False) -> WebMap:
+            standalone: bool = False, publish: Publish | None = None) -> WebMap:
     """The map of a view, for every date: dated features carry their day numbers and the
     browser applies the date window (``TimeControl``).
 
@@ -422,7 +442,8 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
     (lat, lon, zoom), which it keeps fixed for a session: st_folium then pans via
     ``center``/``zoom`` without remounting. ``standalone=True`` opens at the view's
     extent and window and inlines the geometry, for the HTML export. The world view
-    opens on the world.
+    opens on the world. ``publish`` puts a large point layer beside the map (see
+    ``PointLayer``).
     """
     if view.world:
         (lat, lon), zoom = WORLD_CENTER, WORLD_ZOOM
@@ -431,7 +452,7 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
             start or (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon, DEFAULT_VIEW.zoom))
     everything = all_dates(view)
     layers = build_layers(ev, everything)
-    base = _base_map((lat, lon), zoom)
+    base = _base_map((lat, lon), zoom, BrowserCode(ev.root, publish))
     kinds = {}
     for layer in layers.values():
         spec = layer.spec
@@ -441,7 +462,7 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
         if spec.dated and not spec.changes and spec.geometry != "area":
             kinds[layer.name] = layer.title
         for element in _layer_elements(ev, layer, view.naming, standalone=standalone,
-                                       epochs=epochs):
+                                       epochs=epochs, publish=publish):
             element.add_to(base)
     TimeControl(kinds, window=(view.start, view.end) if standalone else None,
                 report=not standalone).add_to(base)

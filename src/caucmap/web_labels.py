@@ -10,10 +10,14 @@ label's HTML goes into the page as is.
 
     >>> items = label_items(layer)                 # what the browser receives
     >>> Labels(items).add_to(feature_group_or_map)
+
+Thousands of names (a large gazetteer's places) go beside the map's message as a file
+the browser fetches, when the renderer can publish one (``caucmap.published``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import geopandas as gpd
@@ -26,6 +30,7 @@ from jinja2 import Template
 from caucmap import style
 from caucmap.layers import Layer
 from caucmap.markup import text_html
+from caucmap.published import Publish
 from caucmap.shorten import shorten
 
 MAX_LABEL_CHARS = 40  # a name on the map
@@ -38,6 +43,7 @@ DOTTED = ("place", "peak")
 DATED_PRIORITY = 6.5
 DATED_MIN_ZOOM = 8  # records' short labels ("Tskhinvali, 7-11 Aug 2008") from this zoom
 MAJOR_RANK = 2  # places of this rank or better (capitals, region centres) are set bolder
+INLINE_MAX = 500  # labels in the map's message; more are fetched beside it, when they can be
 
 CSS = f"""
 <style>
@@ -67,14 +73,21 @@ class Labels(MacroElement):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
+{%- if this.url %}
+caucmap.fetchLabels({{ this._parent.get_name() }}, {{ this.url|tojson }});
+{%- else %}
 caucmap.labels({{ this._parent.get_name() }}, {{ this.items|tojson }});
+{%- endif %}
 {% endmacro %}
 """)
 
-    def __init__(self, items: list[dict[str, Any]]) -> None:
+    def __init__(self, items: list[dict[str, Any]], publish: Publish | None = None) -> None:
         super().__init__()
         self._name = "Labels"
         self.items = items
+        self.url = None
+        if publish is not None and len(items) > INLINE_MAX:
+            self.url = publish(json.dumps(items, separators=(",", ":")).encode(), ".json")
 
     def render(self, **kwargs: Any) -> None:
         # once per page, however many layers bring labels
@@ -123,10 +136,10 @@ def label_items(layer: Layer) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: (item["priority"], item["minZoom"]))
 
 
-def label_elements(layer: Layer) -> list[MacroElement]:
+def label_elements(layer: Layer, publish: Publish | None = None) -> list[MacroElement]:
     """What draws a layer's names on the web map (nothing when it has none)."""
     items = label_items(layer)
-    return [Labels(items)] if items else []
+    return [Labels(items, publish)] if items else []
 
 
 def drawn_shapes(layer: Layer) -> Layer:

@@ -85,6 +85,19 @@ window.caucmap.geometry = function (parent, o, inline) {
   if (inline) {
     draw(inline);
   } else {
-    fetch(o.url).then(function (r) { return r.json(); }).then(draw);
+    window.caucmap.fetchJson(o.url).then(draw);
   }
+};
+
+// one request and one parse a file, however many layers draw from it (the regions
+// carry both the recognition shading and the regions' outlines)
+window.caucmap.fetchJson = function (url) {
+  var cache = window.caucmap._json = window.caucmap._json || {};
+  if (!cache[url]) {
+    cache[url] = fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ': HTTP ' + r.status); }
+      return r.json();
+    });
+  }
+  return cache[url];
 };

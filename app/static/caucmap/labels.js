@@ -2,6 +2,7 @@
  * (render_web and caucmap.web_labels send them).
  *
  *   caucmap.labels(parent, items)
+ *   caucmap.fetchLabels(parent, url)   the same items, fetched (thousands of them)
  *     parent: the map, or a layer group on it (its labels leave with it)
  *     items:  [{lat, lon, text, priority, minZoom, cls, dot?, keep?, start?, end?}, ...]
  *       text      HTML the server has escaped (caucmap.markup.text_html)
@@ -169,5 +170,9 @@ window.caucmap = window.caucmap || {};
     });
     set.group.addTo(parent);
     return set;
+  };
+
+  cm.fetchLabels = function (parent, url) {
+    cm.fetchJson(url).then(function (items) { cm.labels(parent, items); });
   };
 }(window.caucmap));

@@ -3,11 +3,13 @@
  *
  *   caucmap.points(group, icons, rows, kind)
  *     rows: [[lat, lon, icon, tooltipHtml, popupHtml, start, end], ...]: SVG icon markers
- *   caucmap.canvasPoints(group, icons, pane, cols, kind)
- *     cols: {lat, lon, start, end, icon: base64 Int32 x4 / Uint8 arrays, label}: past a few thousand
- *     points, all drawn on one canvas in `pane` (no Leaflet object per point); hover and
- *     click are hit-tested here, and a clicked point is named by position ("ref: #N"),
- *     which the server maps back to its event.
+ *   caucmap.canvasPoints(group, icons, pane, {n, label, url?}, kind, base64?)
+ *     past a few thousand points: one little-endian buffer of n lat, lon, start, end
+ *     (Int32) then n icon indexes (Uint8) (render_web.POINT_COLUMNS), fetched from `url`
+ *     (the app: the browser caches it) or given as base64 (a standalone file). All are
+ *     drawn on one canvas in `pane` (no Leaflet object per point); hover and click are
+ *     hit-tested here, and a clicked point is named by position ("ref: #N"), which the
+ *     server maps back to its event.
  *
  * start/end are day numbers: the date window (timefilter.js) shows a point while its
  * dates overlap the window, and counts it under `kind`. Tooltip and popup HTML arrive
@@ -63,17 +65,28 @@ window.caucmap.points = function (parent, icons, rows, kind) {
   });
 };
 
-window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
+window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind, data) {
   var group = L.featureGroup().addTo(parent);
-  function decode(b64, T) {
-    var s = atob(b64), u = new Uint8Array(s.length);
-    for (var k = 0; k < s.length; k++) { u[k] = s.charCodeAt(k); }
-    return new T(u.buffer);
+  if (data) {
+    var s = atob(data), bytes = new Uint8Array(s.length);
+    for (var k = 0; k < s.length; k++) { bytes[k] = s.charCodeAt(k); }
+    window.caucmap.drawPoints(parent, group, icons, pane, cols, kind, bytes.buffer);
+  } else {
+    fetch(cols.url).then(function (r) {
+      if (!r.ok) { throw new Error(cols.url + ': HTTP ' + r.status); }
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      window.caucmap.drawPoints(parent, group, icons, pane, cols, kind, buffer);
+    });
   }
-  var lat = decode(cols.lat, Int32Array), lon = decode(cols.lon, Int32Array);
-  var sym = decode(cols.icon, Uint8Array), n = lat.length;
-  var starts = decode(cols.start, Int32Array), ends = decode(cols.end, Int32Array);
-  var on = new Uint8Array(n).fill(1), layer = null;  // all shown until a window applies
+};
+
+window.caucmap.drawPoints = function (parent, group, icons, pane, cols, kind, buffer) {
+  var n = cols.n, layer = null;
+  var lat = new Int32Array(buffer, 0, n), lon = new Int32Array(buffer, 4 * n, n);
+  var starts = new Int32Array(buffer, 8 * n, n), ends = new Int32Array(buffer, 12 * n, n);
+  var sym = new Uint8Array(buffer, 16 * n, n);
+  var on = new Uint8Array(n).fill(1);  // all shown until a window applies
   // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
   var px = new Float64Array(n), py = new Float64Array(n), order = new Uint32Array(n);
   for (var k = 0; k < n; k++) {
@@ -98,14 +111,14 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
       this._sx = new Float32Array(n);
       this._sy = new Float32Array(n);
       this._tip = L.tooltip({direction: 'top', offset: [0, -4]});
-      map.on('moveend resize', this._draw, this);
+      map.on('moveend resize', this._redraw, this);
       map.on('click', this._click, this);
       map.on('mousemove', this._hover, this);
       this._draw();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
-      map.off('moveend resize', this._draw, this);
+      map.off('moveend resize', this._redraw, this);
       map.off('click', this._click, this);
       map.off('mousemove', this._hover, this);
       map.closeTooltip(this._tip);
@@ -122,7 +135,7 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
         ctx.clearRect(0, 0, size.x, size.y);
       }
       var tl = map.getPixelBounds().min, sx = this._sx, sy = this._sy, last = -1;
-      for (var j = 0; j <= n; j++) {
+      for (var j = 0; j <= n; j++) {  // one path a symbol: a fill per symbol, not per point
         var i = order[j];
         if (j === n || sym[i] !== last) {
           if (last >= 0) {
@@ -142,6 +155,14 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
         ctx.moveTo(x + 3.5, y);
         ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
       }
+    },
+    _redraw: function () {  // once a frame, however many windows and moves ask for it
+      if (this._pending || !this._map) { return; }
+      var self = this;
+      this._pending = requestAnimationFrame(function () {
+        self._pending = null;
+        if (self._map) { self._draw(); }
+      });
     },
     _nearest: function (p) {
       var best = -1, dist = 49;  // within 7 px
@@ -184,7 +205,7 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind) {
         on[k] = starts[k] <= e && ends[k] >= s ? 1 : 0;
         count += on[k];
       }
-      if (layer._map) { layer._draw(); }
+      layer._redraw();
       window.caucmap.mask(map, kind, on);
       out[kind] = count;
       return out;

@@ -38,6 +38,7 @@ window.caucmap = window.caucmap || {};
     var st = state(map);
     st.dated.push(apply);
     if (map.cmWindow) { st.shown = cm.applyWindow(map); }
+    if (map._cmStrip && map.cmWindow) { map._cmStrip.show(); }  // a late layer joins the counts
   };
 
   cm.series = function (map, starts, ends, colours, icon) {
