@@ -88,14 +88,23 @@ window.caucmap.drawPoints = function (parent, group, icons, pane, cols, kind, bu
   var sym = new Uint8Array(buffer, 16 * n, n);
   var on = new Uint8Array(n).fill(1);  // all shown until a window applies
   // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
-  var px = new Float64Array(n), py = new Float64Array(n), order = new Uint32Array(n);
+  var px = new Float64Array(n), py = new Float64Array(n);
   for (var k = 0; k < n; k++) {
     var phi = lat[k] / 1e5 * Math.PI / 180;
     px[k] = (lon[k] / 1e5 + 180) / 360 * 256;
     py[k] = (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2 * 256;
-    order[k] = k;
   }
-  order.sort(function (a, b) { return sym[a] - sym[b]; });  // one paint style per run
+  var R = 5;  // a sprite's half size: a 3.5 px circle and its stroke
+  function sprite(icon) {  // one small canvas a symbol, drawn once
+    var c = document.createElement('canvas'), ctx = c.getContext('2d');
+    c.width = c.height = 2 * R;
+    ctx.globalAlpha = icon.opacity;
+    ctx.strokeStyle = ctx.fillStyle = icon.color;
+    ctx.beginPath();
+    ctx.arc(R, R, 3.5, 0, 2 * Math.PI);
+    if (icon.hollow) { ctx.lineWidth = 1.5; ctx.stroke(); } else { ctx.fill(); }
+    return c;
+  }
   function tipText(i) {
     return cols.label + ' ' + (i + 1) + ' of ' + n +
            ': click to read its evidence<br>ref: #' + i;
@@ -134,26 +143,33 @@ window.caucmap.drawPoints = function (parent, group, icons, pane, cols, kind, bu
       } else {
         ctx.clearRect(0, 0, size.x, size.y);
       }
-      var tl = map.getPixelBounds().min, sx = this._sx, sy = this._sy, last = -1;
-      for (var j = 0; j <= n; j++) {  // one path a symbol: a fill per symbol, not per point
-        var i = order[j];
-        if (j === n || sym[i] !== last) {
-          if (last >= 0) {
-            var icon = icons[last];
-            ctx.globalAlpha = icon.opacity;
-            ctx.strokeStyle = ctx.fillStyle = icon.color;
-            if (icon.hollow) { ctx.lineWidth = 1.5; ctx.stroke(); } else { ctx.fill(); }
-          }
-          if (j === n) { break; }
-          last = sym[i];
-          ctx.beginPath();
-        }
+      var tl = map.getPixelBounds().min, sx = this._sx, sy = this._sy, w = size.x;
+      var sprites = this._sprites || (this._sprites = icons.map(sprite));
+      // events geocoded to one place share a pixel, where only the top circles show: from
+      // the top down, a pixel takes a filled circle and what lies under it is hidden, a
+      // ring and one more; so 100k points at a few thousand places cost a few thousand copies
+      var depth = this._depth, keep = this._keep || (this._keep = new Uint8Array(n));
+      if (!depth || depth.length !== w * size.y) {
+        depth = this._depth = new Uint8Array(w * size.y);
+      }
+      depth.fill(0);
+      for (var i = n - 1; i >= 0; i--) {  // later points draw over earlier ones
         var x = px[i] * scale - tl.x, y = py[i] * scale - tl.y;
         sx[i] = x;
         sy[i] = y;
+        keep[i] = 0;
         if (!on[i] || x < -5 || y < -5 || x > size.x + 5 || y > size.y + 5) { continue; }
-        ctx.moveTo(x + 3.5, y);
-        ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
+        var xi = Math.round(x), yi = Math.round(y), at = yi * w + xi;
+        if (xi >= 0 && yi >= 0 && xi < w && yi < size.y) {
+          if (depth[at] >= 2) { continue; }
+          depth[at] = icons[sym[i]].hollow ? depth[at] + 1 : 2;
+        }
+        keep[i] = 1;
+      }
+      for (var j = 0; j < n; j++) {  // a copied image a point: far cheaper to paint than arcs
+        if (keep[j]) {
+          ctx.drawImage(sprites[sym[j]], Math.round(sx[j]) - R, Math.round(sy[j]) - R);
+        }
       }
     },
     _redraw: function () {  // once a frame, however many windows and moves ask for it
