@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from caucmap.evidence import default_evidence
 from caucmap.naming import Naming
 from caucmap.records import build_card, footnotes
+from caucmap.render_web import SCRIPTS
 from caucmap.viewstate import ViewState
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
@@ -59,7 +60,12 @@ def test_first_load_draws_the_four_regions_offline() -> None:
     served = Path(APP).parent  # Streamlit serves app/static at /app/static
     assert links and all(link.startswith("/app/static/") and
                          (served / link.removeprefix("/app/")).is_file() for link in links), links
-    assert "/app/static/caucmap/points.js" in args["js_links"]  # our code, from a file
+    # our code: the four scripts as one file the browser caches
+    bundle = [link for link in args["js_links"] if link.startswith("/app/static/cache/")]
+    code = (served / bundle[0].removeprefix("/app/")).read_text(encoding="utf-8")
+    assert len(bundle) == 1 and all(
+        (served / "static" / "caucmap" / f"{name}.js").read_text(encoding="utf-8") in code
+        for name in SCRIPTS)
     default = ViewState()
     assert args["center"] == [default.lat, default.lon] and args["zoom"] == default.zoom
     assert shown_count(at) == len(default_evidence().events)

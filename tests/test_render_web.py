@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html as html_lib
+import json
 import re
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from caucmap.render_web import (
     web_map,
 )
 from caucmap.viewstate import ViewState
+from caucmap.web_labels import INLINE_MAX, Labels
 
 
 def synthetic_layer(n: int, seed: int = 7) -> Layer:
@@ -93,6 +95,21 @@ def test_publishing_keeps_the_newest_files(tmp_path: Path) -> None:
     publish(b"two", ".bin")
     publish(b"three", ".json")
     assert sorted(p.read_bytes() for p in tmp_path.iterdir()) == [b"three", b"two"]
+
+
+def test_many_labels_are_published_as_a_table_that_rebuilds_them(tmp_path: Path) -> None:
+    """Past INLINE_MAX the names go beside the map as {keys, rows}; labels.js rebuilds
+    each item from its row, leaving out the keys an item does not set (null)."""
+    items = [{"lat": 42.0 + i / 1e3, "lon": 43.0, "text": f"Place &lt;{i}&gt;", "priority": 3,
+              "minZoom": 7, "cls": "cm-place", **({"dot": "cm-place-dot"} if i % 2 else {})}
+             for i in range(INLINE_MAX + 1)]
+    labels = Labels(items, Published(tmp_path, "/x"))
+    assert labels.url is not None and labels.url.endswith(".json")
+    table = json.loads((tmp_path / labels.url.removeprefix("/x/")).read_text())
+    rebuilt = [{k: v for k, v in zip(table["keys"], row, strict=True) if v is not None}
+               for row in table["rows"]]
+    assert rebuilt == items
+    assert Labels(items[:INLINE_MAX], Published(tmp_path, "/x")).url is None  # few: inline
 
 
 def test_point_refs_resolve_to_the_event_drawn_there() -> None:

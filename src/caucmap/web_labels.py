@@ -87,7 +87,10 @@ caucmap.labels({{ this._parent.get_name() }}, {{ this.items|tojson }});
         self.items = items
         self.url = None
         if publish is not None and len(items) > INLINE_MAX:
-            self.url = publish(json.dumps(items, separators=(",", ":")).encode(), ".json")
+            # as columns: the keys once, then one row of values an item (null: not set)
+            keys = sorted({key for item in items for key in item})
+            table = {"keys": keys, "rows": [[item.get(key) for key in keys] for item in items]}
+            self.url = publish(json.dumps(table, separators=(",", ":")).encode(), ".json")
 
     def render(self, **kwargs: Any) -> None:
         # once per page, however many layers bring labels

@@ -2,7 +2,7 @@
  * (render_web and caucmap.web_labels send them).
  *
  *   caucmap.labels(parent, items)
- *   caucmap.fetchLabels(parent, url)   the same items, fetched (thousands of them)
+ *   caucmap.fetchLabels(parent, url)   the same, fetched as {keys, rows} (thousands of them)
  *     parent: the map, or a layer group on it (its labels leave with it)
  *     items:  [{lat, lon, text, priority, minZoom, cls, dot?, keep?, start?, end?}, ...]
  *       text      HTML the server has escaped (caucmap.markup.text_html)
@@ -173,6 +173,12 @@ window.caucmap = window.caucmap || {};
   };
 
   cm.fetchLabels = function (parent, url) {
-    cm.fetchJson(url).then(function (items) { cm.labels(parent, items); });
+    cm.fetchJson(url).then(function (table) {  // {keys, rows}: a null value is not set
+      cm.labels(parent, table.rows.map(function (row) {
+        var item = {};
+        table.keys.forEach(function (k, i) { if (row[i] !== null) { item[k] = row[i]; } });
+        return item;
+      }));
+    });
   };
 }(window.caucmap));
