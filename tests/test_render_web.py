@@ -7,6 +7,7 @@ import hashlib
 import html as html_lib
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import folium
@@ -50,12 +51,13 @@ def synthetic_layer(n: int, seed: int = 7) -> Layer:
     return Layer("events", "Events", frame, (), "")
 
 
-def columns(blob: bytes, n: int) -> dict[str, np.ndarray]:
+def columns(blob: bytes, n: int, m: int) -> dict[str, np.ndarray]:
     """The buffer read back as points.js reads it: POINT_COLUMNS one after another."""
     out, at = {}, 0
-    for name, dtype in POINT_COLUMNS:
-        out[name] = np.frombuffer(blob, dtype=dtype, count=n, offset=at)
-        at += n * np.dtype(dtype).itemsize
+    for name, dtype, length in POINT_COLUMNS:
+        count = {"n": n, "m": m}[length]
+        out[name] = np.frombuffer(blob, dtype=dtype, count=count, offset=at)
+        at += count * np.dtype(dtype).itemsize
     assert at == len(blob)
     return out
 
@@ -63,10 +65,13 @@ def columns(blob: bytes, n: int) -> dict[str, np.ndarray]:
 @pytest.mark.parametrize("published", [False, True], ids=["inline", "published"])
 def test_large_layers_are_sent_as_compact_columns(published: bool, tmp_path: Path) -> None:
     layer = synthetic_layer(MAX_ICONS + 500)
+    layer = Layer(layer.name, layer.title, layer.frame.assign(  # ten records with no place
+        start=date(2008, 8, 7), end=date(2008, 8, 12), geometry=[None] * 10 + list(
+            layer.frame.geometry[10:])), (), "")
     publish = Published(tmp_path / "cache", "/app/static/cache") if published else None
     points = PointLayer(layer, "cm-events", publish=publish)
     assert points.rows == [] and points.columns is not None
-    n = points.columns["n"]
+    n, m = points.columns["n"], points.columns["m"]
     if published:  # a file named by its content, and nothing inline
         assert points.data is None
         name = points.columns["url"].removeprefix("/app/static/cache/")
@@ -74,18 +79,22 @@ def test_large_layers_are_sent_as_compact_columns(published: bool, tmp_path: Pat
         assert name == f"map-{hashlib.sha256(blob).hexdigest()[:24]}.bin"
     else:
         blob = base64.b64decode(points.data)
-    got = columns(blob, n)
+    got = columns(blob, n, m)
+    placed = layer.frame[layer.frame.geometry.notna()]
+    assert (n, m) == (len(placed), 10) and points.unplaced == []  # all in the buffer
     lat, lon, icons = got["lat"] / 1e5, got["lon"] / 1e5, got["icon"]
-    geoms = layer.frame.geometry
+    geoms = placed.geometry
     assert np.allclose(lat, geoms.y, atol=1e-5) and np.allclose(lon, geoms.x, atol=1e-5)
-    starts, ends = day_numbers(layer.frame)
+    starts, ends = day_numbers(placed)
     assert (got["start"] == starts).all() and (got["end"] == ends).all()
+    aug7, aug12 = date(2008, 8, 7).toordinal(), date(2008, 8, 12).toordinal()
+    assert (got["unplaced_start"] == aug7).all() and (got["unplaced_end"] == aug12).all()
     assert {points.icons[i]["color"] for i in icons} == set(layer.frame["color"])
     for i in (0, 1234, len(icons) - 1):
         icon = points.icons[icons[i]]
-        assert icon["color"] == layer.frame["color"].iloc[i]
-        assert icon["hollow"] == bool(layer.frame["hollow"].iloc[i])
-    assert len(blob) == 17 * n  # far under one folium Marker each
+        assert icon["color"] == placed["color"].iloc[i]
+        assert icon["hollow"] == bool(placed["hollow"].iloc[i])
+    assert len(blob) == 17 * n + 8 * m  # far under one folium Marker each
 
 
 def test_publishing_keeps_the_newest_files(tmp_path: Path) -> None:

@@ -270,14 +270,18 @@ def point_rows(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 #: The columns of a large point layer, in this order in one little-endian buffer
-#: (canvasPoints in points.js reads them back): 17 bytes a point
-POINT_COLUMNS = (("lat", "<i4"), ("lon", "<i4"), ("start", "<i4"), ("end", "<i4"),
-                 ("icon", "u1"))
+#: (canvasPoints in points.js reads them back): n points, 17 bytes each, and the days of
+#: the m records with no place (counted, not drawn), 8 bytes each; Int32 columns first,
+#: so that each starts at a multiple of 4 bytes
+POINT_COLUMNS = (("lat", "<i4", "n"), ("lon", "<i4", "n"), ("start", "<i4", "n"),
+                 ("end", "<i4", "n"), ("unplaced_start", "<i4", "m"),
+                 ("unplaced_end", "<i4", "m"), ("icon", "u1", "n"))
+
 
 def point_columns(columns: dict[str, np.ndarray]) -> bytes:
-    """The buffer of ``POINT_COLUMNS``, one array each, all of one length."""
+    """The buffer of ``POINT_COLUMNS``, one array each."""
     return b"".join(np.ascontiguousarray(columns[name], dtype=dtype).tobytes()
-                    for name, dtype in POINT_COLUMNS)
+                    for name, dtype, _ in POINT_COLUMNS)
 
 
 class PointLayer(MacroElement):
@@ -287,13 +291,14 @@ class PointLayer(MacroElement):
     icon, tooltip, popup, start, end]`` and markers are SVG icons. Past that (a large
     imported catalogue) the points travel as one binary buffer of ``POINT_COLUMNS``:
     coordinates quantised to 1e-5 degrees, start and end days and a symbol index, 17
-    bytes a point. With ``publish`` (the app) the buffer is a file the browser fetches
-    and caches, beside the map's message rather than in it; without (the standalone
-    file) it is inlined as base64. Every point is sent for all dates; the browser shows
-    those whose days overlap the date window (timefilter.js), and counts them under the
-    layer's name. The browser projects them once and paints them all on one canvas (no
-    Leaflet object per point), hit-tests hover and click itself, and names a clicked
-    point by position (``ref: #N``), which the server maps back to the event.
+    bytes a point, with the days of the records that have no place. With ``publish``
+    (the app) the buffer is a file the browser fetches and caches, beside the map's
+    message rather than in it; without (the standalone file) it is inlined as base64.
+    Every point is sent for all dates; the browser shows those whose days overlap the
+    date window (timefilter.js), and counts them under the layer's name. The browser
+    projects them once and paints them all on one canvas (no Leaflet object per point),
+    hit-tests hover and click itself, and names a clicked point by position
+    (``ref: #N``), which the server maps back to the event.
     """
 
     _template = Template("""
@@ -341,8 +346,11 @@ caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ t
             xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
             scaled = np.rint(xy * 1e5)
             blob = point_columns({"lat": scaled[:, 1], "lon": scaled[:, 0], "start": starts,
-                                  "end": ends, "icon": codes})
-            self.columns = {"n": len(codes), "label": text_html(layer.title)}
+                                  "end": ends, "unplaced_start": every_start[none],
+                                  "unplaced_end": every_end[none], "icon": codes})
+            self.columns = {"n": len(codes), "m": int(none.sum()),
+                            "label": text_html(layer.title)}
+            self.unplaced = []  # in the buffer
             if publish is None:
                 self.data = base64.b64encode(blob).decode("ascii")
             else:

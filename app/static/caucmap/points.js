@@ -3,9 +3,10 @@
  *
  *   caucmap.points(group, icons, rows, kind)
  *     rows: [[lat, lon, icon, tooltipHtml, popupHtml, start, end], ...]: SVG icon markers
- *   caucmap.canvasPoints(group, icons, pane, {n, label, url?}, kind, base64?)
+ *   caucmap.canvasPoints(group, icons, pane, {n, m, label, url?}, kind, base64?)
  *     past a few thousand points: one little-endian buffer of n lat, lon, start, end
- *     (Int32) then n icon indexes (Uint8) (render_web.POINT_COLUMNS), fetched from `url`
+ *     (Int32), the start and end of m records with no place (Int32), then n icon
+ *     indexes (Uint8) (render_web.POINT_COLUMNS), fetched from `url`
  *     (the app: the browser caches it) or given as base64 (a standalone file). All are
  *     drawn on one canvas in `pane` (no Leaflet object per point); hover and click are
  *     hit-tested here, and a clicked point is named by position ("ref: #N"), which the
@@ -82,10 +83,17 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind, data) {
 };
 
 window.caucmap.drawPoints = function (parent, group, icons, pane, cols, kind, buffer) {
-  var n = cols.n, layer = null;
+  var n = cols.n, m = cols.m, layer = null;
   var lat = new Int32Array(buffer, 0, n), lon = new Int32Array(buffer, 4 * n, n);
   var starts = new Int32Array(buffer, 8 * n, n), ends = new Int32Array(buffer, 12 * n, n);
-  var sym = new Uint8Array(buffer, 16 * n, n);
+  var noStart = new Int32Array(buffer, 16 * n, m);
+  var noEnd = new Int32Array(buffer, 16 * n + 4 * m, m);
+  var sym = new Uint8Array(buffer, 16 * n + 8 * m, n);
+  if (m) {  // records with no place: counted, not drawn
+    window.caucmap.unplaced(parent, Array.from(noStart, function (s, k) {
+      return [s, noEnd[k]];
+    }), kind);
+  }
   var on = new Uint8Array(n).fill(1);  // all shown until a window applies
   // Web Mercator pixels at zoom 0, once; a redraw only scales and shifts them
   var px = new Float64Array(n), py = new Float64Array(n);
