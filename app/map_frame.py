@@ -9,8 +9,9 @@ slider move sends the component the same arguments. Streamlit then sends the bro
 only a reference to the message it already holds, and the map is not touched; the
 new window reaches it through the page's ``#cm-window`` element (``window_marker``).
 
-A large point layer goes beside the message, as a file in ``static/cache`` that the
-browser fetches and caches (``caucmap.published``).
+A large point layer, thousands of place names and caucmap's scripts go beside the
+message, as files in ``static/cache`` that the browser fetches and caches
+(``caucmap.published``).
 
 Uses streamlit-folium's own helpers (pinned in pyproject.toml) to build the same
 arguments ``st_folium`` would.

@@ -330,7 +330,6 @@ caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ t
         starts, ends = every_start[points], every_end[points]
         # records with no place are not drawn, but the window's count includes them
         none = frame.geometry.isna().to_numpy()
-        self.unplaced = np.column_stack([every_start[none], every_end[none]]).tolist()
         looks = (frame["look"].to_numpy() if "look" in frame else look_codes(frame))[points]
         _, first, codes = np.unique(looks, return_index=True, return_inverse=True)
         self.icons = []
@@ -342,23 +341,23 @@ caucmap.unplaced({{ this._parent.get_name() }}, {{ this.unplaced|tojson }}, {{ t
         self.rows: list[list[object]] = []
         self.columns: dict[str, object] | None = None
         self.data: str | None = None
+        xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
         if len(codes) > max_icons:
-            xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
             scaled = np.rint(xy * 1e5)
             blob = point_columns({"lat": scaled[:, 1], "lon": scaled[:, 0], "start": starts,
                                   "end": ends, "unplaced_start": every_start[none],
                                   "unplaced_end": every_end[none], "icon": codes})
             self.columns = {"n": len(codes), "m": int(none.sum()),
                             "label": text_html(layer.title)}
-            self.unplaced = []  # in the buffer
+            self.unplaced = []  # their days are in the buffer
             if publish is None:
                 self.data = base64.b64encode(blob).decode("ascii")
             else:
                 self.columns["url"] = publish(blob, ".bin")
             return
+        self.unplaced = np.column_stack([every_start[none], every_end[none]]).tolist()
         # only the columns drawn, as lists: iterating whole rows of a wide frame costs more
         shown = frame[["id", "tooltip"]][points]
-        xy = shapely.get_coordinates(np.asarray(frame.geometry.values)[points])
         for (x, y), code, ident, tooltip, start, end in zip(
                 xy.tolist(), codes.tolist(), shown["id"].tolist(), shown["tooltip"].tolist(),
                 starts.tolist(), ends.tolist(), strict=True):
@@ -450,8 +449,9 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
     (lat, lon, zoom), which it keeps fixed for a session: st_folium then pans via
     ``center``/``zoom`` without remounting. ``standalone=True`` opens at the view's
     extent and window and inlines the geometry, for the HTML export. The world view
-    opens on the world. ``publish`` puts a large point layer beside the map (see
-    ``PointLayer``).
+    opens on the world. ``publish`` puts what would make the map's message large beside
+    it, as files the browser fetches: a large point layer (``PointLayer``), thousands of
+    names (``web_labels.Labels``) and caucmap's scripts (``BrowserCode``).
     """
     if view.world:
         (lat, lon), zoom = WORLD_CENTER, WORLD_ZOOM

@@ -85,18 +85,19 @@ window.caucmap.geometry = function (parent, o, inline) {
   if (inline) {
     draw(inline);
   } else {
-    window.caucmap.fetchJson(o.url).then(draw);
+    window.caucmap.fetchOnce(o.url, 'json').then(draw);
   }
 };
 
 // one request and one parse a file, however many layers draw from it (the regions
-// carry both the recognition shading and the regions' outlines)
-window.caucmap.fetchJson = function (url) {
-  var cache = window.caucmap._json = window.caucmap._json || {};
+// carry both the recognition shading and the regions' outlines); `as` names the body
+// reader: 'json' or 'arrayBuffer'
+window.caucmap.fetchOnce = function (url, as) {
+  var cache = window.caucmap._fetched = window.caucmap._fetched || {};
   if (!cache[url]) {
     cache[url] = fetch(url).then(function (r) {
       if (!r.ok) { throw new Error(url + ': HTTP ' + r.status); }
-      return r.json();
+      return r[as]();
     });
   }
   return cache[url];

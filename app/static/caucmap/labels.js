@@ -173,7 +173,7 @@ window.caucmap = window.caucmap || {};
   };
 
   cm.fetchLabels = function (parent, url) {
-    cm.fetchJson(url).then(function (table) {  // {keys, rows}: a null value is not set
+    cm.fetchOnce(url, 'json').then(function (table) {  // {keys, rows}: a null value is not set
       cm.labels(parent, table.rows.map(function (row) {
         var item = {};
         table.keys.forEach(function (k, i) { if (row[i] !== null) { item[k] = row[i]; } });

@@ -73,10 +73,7 @@ window.caucmap.canvasPoints = function (parent, icons, pane, cols, kind, data) {
     for (var k = 0; k < s.length; k++) { bytes[k] = s.charCodeAt(k); }
     window.caucmap.drawPoints(parent, group, icons, pane, cols, kind, bytes.buffer);
   } else {
-    fetch(cols.url).then(function (r) {
-      if (!r.ok) { throw new Error(cols.url + ': HTTP ' + r.status); }
-      return r.arrayBuffer();
-    }).then(function (buffer) {
+    window.caucmap.fetchOnce(cols.url, 'arrayBuffer').then(function (buffer) {
       window.caucmap.drawPoints(parent, group, icons, pane, cols, kind, buffer);
     });
   }
