@@ -51,7 +51,10 @@ def component_args(ev: Evidence, view: ViewState, opened_at: tuple[float, float,
     args = {
         "script": script, "header": sf._get_header(m), "html": sf._get_html(m),
         "id": sf.get_full_id(m), "returned_objects": RETURNED,
-        "default": {"last_object_clicked_tooltip": None, "zoom": m.options.get("zoom")},
+        # what the map reports as it opens, in its order: st_folium sends only a change
+        # from this, so opening costs no rerun (Leaflet returns the centre it was given)
+        "default": {"last_object_clicked_tooltip": None, "zoom": m.options.get("zoom"),
+                    "center": dict(zip(("lat", "lng"), m.location, strict=True))},
         "css_links": list(dict.fromkeys(h for e in links for _, h in e.default_css)),
         "js_links": list(dict.fromkeys(h for e in links for _, h in e.default_js)),
         "feature_group": None, "layer_control": None, "return_on_hover": False,

@@ -34,7 +34,7 @@ from caucmap.records import (
     reference_markdown,
 )
 from caucmap.search import resolvers
-from caucmap.settings import project_root
+from caucmap.settings import controls_after_s, project_root
 from caucmap.shorten import shorten
 from caucmap.textmatch import locate
 from caucmap.timeline import timeline_chart
@@ -51,7 +51,7 @@ from caucmap.watch import Loaded, fingerprint, load_checked
 
 CHECKOUT = Path(__file__).resolve().parents[1]  # the app's own project, if none is named
 MAP_KEY = "map"
-MAP_HEIGHT = 660  # px, time strip included; PAGE_CSS sizes the frame to the window
+MAP_HEIGHT = 660  # px, time strip included; page.js sizes the frame to the window
 MAX_LISTED = 500  # events offered in the picker; the map reaches the rest
 PAGES = ["Map", "Timeline", "Sources", "Review"]
 MAX_LISTED_CITING = 50  # events listed under a source on the Sources tab
@@ -64,7 +64,8 @@ LAYER_LABELS = {
     LayerName.CONTEXT: "Place names, rivers and relief",
 }
 
-st.set_page_config(page_title="caucmap", page_icon=":world_map:", layout="wide")
+# the icon as a character: a shortcode (":world_map:") costs a cold open the 259 kB emoji table
+st.set_page_config(page_title="caucmap", page_icon="\U0001F5FA\uFE0F", layout="wide")
 localise_assets()
 
 
@@ -74,9 +75,6 @@ PAGE_CSS = """<style>
 .cm-source { white-space: pre-wrap; }
 /* md_text sets link-prone words in emphasis only to split them: they look like the rest */
 [data-testid="stMarkdownContainer"] em { font-style: inherit; }
-/* map first: the map takes the window's height less the page switch and a legend line */
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 170px)) !important; }
 </style>"""
 MAX_PROBLEMS_SHOWN = 200  # the rest are counted; `caucmap validate` lists them all
 
@@ -129,7 +127,7 @@ def init_widgets(view: ViewState, notices: list[str]) -> None:
         extent=(view.lat, view.lon, view.zoom),
         opened_at=(view.lat, view.lon, view.zoom),
         page="Map",
-        first_run=True,
+        controls_held=True,
     )
 
 
@@ -159,10 +157,13 @@ def url_notices(view: ViewState) -> None:
 
 def on_map_change() -> None:
     """A click on a marker selects its event; a window brushed on the time strip or left
-    by playback becomes the slider's; pans and zooms are kept for the URL."""
+    by playback becomes the slider's; the map drawn lets the controls out
+    (``controls_follow``); pans and zooms are kept for the URL."""
     value = st.session_state.get(MAP_KEY) or {}
     tooltip = value.get("last_object_clicked_tooltip")
-    if (window := render_web.window_report(tooltip)) is not None:
+    if render_web.drawn_report(tooltip):
+        st.session_state["controls_held"] = False
+    elif (window := render_web.window_report(tooltip)) is not None:
         report, dates = window
         if report != st.session_state.get("window_report"):  # a pan resends the last one
             st.session_state["window_report"] = report
@@ -189,10 +190,35 @@ def view_from_state() -> ViewState:
     )
 
 
+def sidebar_title() -> None:
+    # markdown: the one kind of text element on a cold open's first screen
+    st.sidebar.markdown("## caucmap\nGeorgia's breakaway regions: evidence-backed map")
+
+
+@st.fragment(run_every=controls_after_s())
+def controls_follow() -> None:
+    """A cold open draws the map first; the controls follow once it is drawn.
+
+    Streamlit fetches the scripts of each kind of element on first use, on the page's
+    main thread, which the map's frame shares: the sidebar's widgets, the page switch,
+    the download menu and the evidence panel cost a cold open about 30 scripts and
+    0.5-1 s before the map shows. So until the map reports that it has drawn what it
+    fetched (``render_web.drawn_report``), the page holds the map, its legend and the
+    sidebar's title only. Should that report never come, this timer, drawn with the
+    held page, lets the controls out after ``controls_after_s()``.
+    """
+    if not st.session_state.get("page_running"):  # the timer's run, not the page's
+        st.session_state["controls_held"] = False
+        st.rerun()
+
+
 def sidebar(ev: Evidence, view: ViewState) -> None:
-    """The widgets that set the view (``view_from_state`` reads them)."""
-    st.sidebar.title("caucmap")
-    st.sidebar.caption("Georgia's breakaway regions: evidence-backed map")
+    """The page switch and the widgets that set the view (``view_from_state`` reads them).
+
+    Nothing of it sits above the map, which keeps its place when the controls come.
+    """
+    # a radio, like the others: one kind of element fewer to load
+    st.sidebar.radio("Page", PAGES, key="page", label_visibility="collapsed")
     st.sidebar.slider("Date range", min_value=EARLIEST, max_value=today(), key="dates",
                       format="YYYY-MM-DD")
     # the map follows the window marker (timefilter.js): sent right after the slider, it
@@ -209,6 +235,8 @@ def sidebar(ev: Evidence, view: ViewState) -> None:
                      format_func=lambda v: NAMING_LABELS[Naming(v)])
     st.sidebar.toggle("World view: recognising states", key="world")
     filters_panel.sidebar(ev, view.naming, lambda: set(events_layer(ev, view).frame["id"]))
+    with st.sidebar:
+        page_style()  # last: it takes no room, and a style applies wherever it sits
 
 
 def draw_map(ev: Evidence, view: ViewState) -> None:
@@ -243,11 +271,6 @@ def event_panel(ev: Evidence, view: ViewState) -> None:
         titles[chosen.id] = ev.localise(chosen.title, view.naming)
     if not in_view:
         st.session_state["event"] = None
-    if st.session_state.get("first_run") and not st.session_state["event"]:
-        # the picker's scripts would hold up the map on a cold open: it comes with the
-        # rerun of the map's first report, a moment later
-        st.caption("Click a marker on the map to read its sources.")
-        return
     listed = list(titles)[:MAX_LISTED]
     if st.session_state["event"] and st.session_state["event"] not in listed:
         listed.append(st.session_state["event"])
@@ -330,12 +353,17 @@ def downloads(ev: Evidence, view: ViewState) -> None:
                                help="The world view exports as HTML" if view.world else None)
 
 
-def main() -> None:
-    # style only; markdown rather than st.html, whose script a cold open would wait for
+def page_style() -> None:
+    # markdown rather than st.html, whose scripts would cost more; held back on a cold open
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
+
+
+def main() -> None:
+    st.session_state["page_running"] = True  # a fragment's own reruns see False
     root = project_root(fallback=CHECKOUT)
     loaded = evidence(str(root), fingerprint(root))
     if loaded.evidence is None:
+        page_style()
         error_page(loaded.problems)
         return
     ev = loaded.evidence
@@ -351,17 +379,21 @@ def main() -> None:
     st.query_params.from_dict(view.to_query())
     # only the page on screen is built: a slider move does not redraw hidden pages
     page = st.session_state["page"]
-    top = st.container()  # the notices and the page switch: above the map, sent after it
+    cold = st.session_state["controls_held"]
+    top = st.container()  # the notices: above the map, sent after it
     if page == "Map":
         # map first: on a phone the columns stack, and the evidence panel follows the map
         left, right = st.columns([5, 2])
         with left:
             draw_map(ev, view)
-    sidebar(ev, view)
+    sidebar_title()
+    if cold:
+        with st.sidebar:
+            controls_follow()
+    else:
+        sidebar(ev, view)
     with top:
         url_notices(view)
-        # a radio, like the sidebar's: one kind of element fewer to load on a cold open
-        st.radio("Page", PAGES, key="page", horizontal=True, label_visibility="collapsed")
         if page == "Timeline":
             all_time = view.with_(start=EARLIEST, end=today())
             st.altair_chart(timeline_chart(events_layer(ev, all_time).frame, view),
@@ -373,13 +405,13 @@ def main() -> None:
         elif view.filters.q:
             shown = set(events_layer(ev, view).frame["id"])
             filters_panel.search_results(ev, view.filters.q, shown)
-    if page == "Map":
+    if page == "Map" and not cold:
         with left:
             map_legend(ev, view)
         with right:
             downloads(ev, view)
             event_panel(ev, view)
-    st.session_state["first_run"] = False
+    st.session_state["page_running"] = False
     # what the reader's next change is measured against (the panel may have cleared the event)
     st.session_state["notice_view"] = _settled(view.with_(event=st.session_state.get("event")))
 

@@ -62,7 +62,7 @@ def slider_moves(url: str, *, with_map: bool, runs: int) -> list[tuple[float, fl
     """Seconds from a key press on the slider's end to (the map showing the new window,
     the rerun done as the browser sees it); the floor has no map: both are the latter."""
     times = []
-    with offline_browser() as (ctx, _):
+    with offline_browser(intercept=False) as (ctx, _):
         page = ctx.new_page()
         page.goto(f"{url}/?from=2008-08-01&to=2008-08-31" if with_map else url)
         page.wait_for_function(RUN_DONE_JS, timeout=120_000)
@@ -121,7 +121,7 @@ def playback(events: int, seconds: float) -> dict[str, float]:
     page_file.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(page_file, standalone_html(ev, ViewState()).encode("utf-8"), overwrite=True)
     start, end = date(1995, 1, 1).toordinal(), date(1995, 1, 31).toordinal()
-    with offline_browser() as (ctx, _):
+    with offline_browser(intercept=False) as (ctx, _):
         page = ctx.new_page()
         page.goto(page_file.as_uri())
         page.wait_for_selector("#cm-map-status", timeout=120_000)

@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Request, Route
+    from streamlit.testing.v1 import AppTest
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,6 +36,21 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def opened(at: AppTest) -> AppTest:
+    """Run the app under AppTest as a reader's browser opens it.
+
+    A cold open's first run holds the controls back until the map reports it has drawn
+    (``app/streamlit_app.py: controls_follow``); AppTest has no browser to draw the map,
+    so the report's one effect is set here and the page reruns, as it does on the report.
+    A test of the held-back first screen itself runs ``at.run()`` alone.
+    """
+    at.run()
+    if "controls_held" in at.session_state:  # not on the error page
+        at.session_state["controls_held"] = False
+        at.run()
+    return at
 
 
 def chromium_path() -> str | None:
@@ -82,28 +98,44 @@ def running_app(script: Path | None = None, env: dict[str, str] | None = None,
             proc.kill()
 
 
+def _off_localhost(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return not url.startswith(("data:", "blob:", "about:", "file:")) and host not in LOCAL_HOSTS
+
+
 @contextmanager
-def offline_browser() -> Iterator[tuple[BrowserContext, list[str]]]:
-    """Headless Debian Chromium through Playwright, with every off-localhost request aborted."""
+def offline_browser(*, intercept: bool = True) -> Iterator[tuple[BrowserContext, list[str]]]:
+    """Headless Debian Chromium through Playwright, with every off-localhost request aborted.
+
+    ``intercept=True`` (tests) routes every request through Playwright, which aborts those
+    off localhost. Routing turns the browser's HTTP cache off and holds each request for a
+    round trip to this process, so timings (the benchmarks: ``intercept=False``) block
+    other hosts in Chromium's resolver instead and list the attempts from its events.
+    """
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
     if path is None:
         raise FileNotFoundError("chromium not found: apt-get install -y chromium")
     blocked: list[str] = []
+    resolver = [] if intercept else [
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS + resolver,
+                                     headless=True)
         context = browser.new_context(viewport={"width": 1400, "height": 950})
 
         def guard(route: Route, request: Request) -> None:
-            host = urlparse(request.url).hostname or ""
-            if request.url.startswith(("data:", "blob:", "about:", "file:")) or host in LOCAL_HOSTS:
-                route.continue_()
-            else:
+            if _off_localhost(request.url):
                 blocked.append(request.url)
                 route.abort()
+            else:
+                route.continue_()
 
-        context.route("**/*", guard)
+        if intercept:
+            context.route("**/*", guard)
+        else:
+            context.on("request", lambda r: _off_localhost(r.url) and blocked.append(r.url))
         try:
             yield context, blocked
         finally:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from harness import opened
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import default_evidence
@@ -25,7 +27,7 @@ def run_app(params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
+    opened(at)
     assert not at.exception, at.exception
     return at
 
@@ -124,15 +126,37 @@ def test_bad_parameters_fall_back_with_a_visible_escaped_notice(params: dict[str
     assert map_args(at)["center"] == [ViewState().lat, ViewState().lon]
 
 
+def _kinds(node: object) -> Iterator[str]:
+    yield node.type
+    for child in getattr(node, "children", {}).values():
+        yield from _kinds(child)
+
+
+def test_a_cold_open_sends_the_map_and_holds_the_controls_back() -> None:
+    """The first run sends the map with no kind of element whose scripts it would wait for;
+    the controls, the legend and the page's style come once the map has drawn."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["event"] = "russia-abkhazia-treaty-signed"
+    at.run()
+    assert not at.exception, at.exception
+    assert map_args(at)["script"]
+    kinds = set(_kinds(at.main)) | set(_kinds(at.sidebar))
+    assert kinds == {"main", "sidebar", "flex_container", "column", "markdown",
+                     "component_instance"}, kinds
+    assert not at.get("slider") and not at.get("radio") and not at.get("selectbox")
+    assert not any("cm-event-count" in m.value or "<style>" in m.value for m in at.markdown)
+    assert at.query_params["event"] == "russia-abkhazia-treaty-signed"  # the view is kept
+    opened_page = opened(AppTest.from_file(APP, default_timeout=60))
+    assert opened_page.slider(key="dates") and opened_page.radio(key="page")
+    assert any("<style>" in m.value for m in opened_page.markdown)
+    assert map_args(opened_page) == map_args(at)  # the same map: nothing remounts
+
+
 def test_selecting_an_event_shows_its_evidence() -> None:
     ev = default_evidence()
     signing = next(e for e in ev.events if e.category.value == "treaty_signing"
                    and e.start == date(2014, 11, 24))
     at = run_app()
-    # a cold open does not wait for the picker's scripts: it comes with the rerun the
-    # map's first report makes
-    assert all(box.key != "event" for box in at.selectbox)
-    at.run()
     at.selectbox(key="event").set_value(signing.id).run()
     assert not at.exception
     page = " ".join([*(m.value for m in at.markdown),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+from harness import running_app
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import default_evidence
@@ -74,3 +76,13 @@ def test_the_gif_export_has_a_figure_and_a_budget_line() -> None:
     slow = {**FAILED_NAIVE, "export": {"gif_a5_monthly_year": {"error": "GEOSException: x"}}}
     (missing,) = [c for c in budgets.evaluate(slow) if "animated GIF" in c["figure"]]
     assert (missing["status"], missing["reason"]) == ("NOT MEASURED", "GEOSException: x")
+
+
+@pytest.mark.browser
+def test_a_cold_load_is_timed_by_the_page_itself(chromium: str) -> None:
+    """The map's moment is the frame's own (a hook installed before its scripts), not when
+    the harness noticed it, and the browser loads without request interception."""
+    with running_app() as url:
+        load = browser.load_once(url, "map", 120)
+    assert load["seen_in_page"] and load["blocked_requests"] == 0
+    assert 0 < load["shell_s"] < load["loaded_s"] <= load["noticed_s"] + 0.01

@@ -20,6 +20,7 @@ from catalogue_edits import (
     HOSTILE_SCRIPT,
     add_hostile_event,
 )
+from harness import opened
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import default_evidence
@@ -37,7 +38,7 @@ def hostile_app(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppT
     try:
         at = AppTest.from_file(APP, default_timeout=60)
         at.query_params["event"] = HOSTILE_EVENT
-        at.run()
+        opened(at)
         assert not at.exception, at.exception
         yield at
     finally:

@@ -28,6 +28,7 @@ from caucmap.render_web import (
     POINT_COLUMNS,
     PointLayer,
     WebMap,
+    drawn_report,
     event_ref,
     legend_html,
     resolve_ref,
@@ -127,6 +128,14 @@ def test_point_refs_resolve_to_the_event_drawn_there() -> None:
     assert resolve_ref("#17", layer) == "syn-17"
     assert resolve_ref("#999999", layer) is None
     assert event_ref("Title\nref: russia-abkhazia-treaty-signed") == "russia-abkhazia-treaty-signed"
+
+
+def test_only_the_maps_own_drawn_report_lets_the_controls_out() -> None:
+    assert drawn_report("drawn #1") and drawn_report(" drawn #12\n")
+    for other in (None, "", "drawn", "drawn #x", "window: 2014-01-01..2014-02-01 #3",
+                  "Title drawn #1", "drawn #1<br>ref: #4"):
+        assert not drawn_report(other), other
+    assert event_ref("drawn #1") is None  # nor is it taken for a click on a point
 
 
 def test_small_layers_escape_tooltips() -> None:

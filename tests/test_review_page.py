@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from harness import opened
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import load_evidence
@@ -33,8 +34,7 @@ def queued(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_review() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()  # the first run always opens the map
+    at = opened(AppTest.from_file(APP, default_timeout=90))  # it always opens on the map
     at.session_state["page"] = "Review"
     at.run()
     assert not at.exception, at.exception

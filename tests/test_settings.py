@@ -42,3 +42,14 @@ def test_the_root_given_wins_over_the_environment_and_the_working_directory(
     monkeypatch.delenv(settings.ROOT_ENV)
     monkeypatch.chdir(ROOT / "catalogue")
     assert settings.project_root() == ROOT
+
+
+def test_the_controls_wait_a_set_time_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(settings.CONTROLS_AFTER_ENV, raising=False)
+    assert settings.controls_after_s() == settings.CONTROLS_AFTER_S
+    monkeypatch.setenv(settings.CONTROLS_AFTER_ENV, "0.5")
+    assert settings.controls_after_s() == 0.5
+    for bad in ("soon", "0", "-3", "nan"):
+        monkeypatch.setenv(settings.CONTROLS_AFTER_ENV, bad)
+        with pytest.raises(UsageError, match=settings.CONTROLS_AFTER_ENV):
+            settings.controls_after_s()

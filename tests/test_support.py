@@ -171,6 +171,7 @@ def test_panel_backing_names_the_words_that_back_each_field(ev: Evidence) -> Non
 def test_evidence_panel_shows_what_backs_each_field() -> None:
     """The app's panel for the 2014 treaty: the date, the disputed place and each actor
     with the excerpt or reference behind it."""
+    from harness import opened
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app" /
@@ -178,7 +179,7 @@ def test_evidence_panel_shows_what_backs_each_field() -> None:
     app.query_params["event"] = "russia-abkhazia-treaty-signed"
     app.query_params["from"] = "2014-11-01"
     app.query_params["to"] = "2014-11-30"
-    app.run()
+    opened(app)
     assert not app.exception, app.exception
     text = "\n".join(c.value.replace("\\", "") for c in app.caption)  # markdown escapes
     assert "Sputnik (claim): 'Monday' = 2014-11-24" in text

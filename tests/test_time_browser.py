@@ -217,6 +217,7 @@ def test_the_map_previews_the_sidebar_slider_before_its_rerun(
     page = context.new_page()
     page.goto(f"{app_url}/?from=2008-08-01&to=2008-08-31")
     map_frame(page)
+    page.locator("[data-testid=stSidebar] [data-testid=stSlider]").wait_for()  # after the map
     page.evaluate("() => document.querySelectorAll('[data-testid=stSidebar] "
                   "[data-testid=stSlider] input[type=range]')[1]"
                   ".setAttribute('aria-valuetext', '2008-08-15')")

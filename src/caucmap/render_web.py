@@ -55,6 +55,7 @@ from caucmap.viewstate import EARLIEST, MAX_ZOOM, MIN_ZOOM, ViewState, today
 
 EVENT_REF = re.compile(r"ref: (#\d+|[a-z0-9][a-z0-9-]*)")
 WINDOW_REPORT = re.compile(r"^window: (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}) #\d+$")
+DRAWN_REPORT = re.compile(r"^drawn #\d+$")
 MAX_ICONS = 2000  # beyond this many points, compact columns and canvas circles
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
@@ -62,7 +63,7 @@ DEFAULT_VIEW = ViewState()
 LEAFLET_ONLY = ("leaflet", "leaflet_css")
 MAX_TIP_LINE = 400  # a tooltip line wraps at 360 px (CSS); past this it is cut (~6 lines)
 MAX_LEGEND_CHARS = 120
-SCRIPTS = ("geometry", "points", "timefilter", "labels")  # app/static/caucmap/<name>.js
+SCRIPTS = ("geometry", "points", "timefilter", "labels", "page")  # app/static/caucmap/*.js
 MANY_FEATURES = 100  # past this, a fetched layer sends its commonest style once (the world)
 
 
@@ -527,6 +528,11 @@ def window_report(tooltip: str | None) -> tuple[str, tuple[date, date]] | None:
     low, high = EARLIEST, today()
     start, end = (min(max(d, low), high) for d in sorted((start, end)))
     return found.group(0), (start, end)
+
+
+def drawn_report(tooltip: str | None) -> bool:
+    """Whether the map says it has drawn what it fetched (timefilter.js: ``cm.drawn``)."""
+    return DRAWN_REPORT.match((tooltip or "").strip()) is not None
 
 
 def resolve_ref(ref: str, layer: Layer) -> str | None:

@@ -22,6 +22,10 @@ from caucmap.errors import UsageError
 
 ROOT_ENV = "CAUCMAP_ROOT"
 STATIC_ENV = "CAUCMAP_STATIC"
+#: how long a cold open's page waits for the map to say it is drawn before it draws its
+#: controls anyway (app/streamlit_app.py: ``controls_follow``)
+CONTROLS_AFTER_ENV = "CAUCMAP_CONTROLS_AFTER_S"
+CONTROLS_AFTER_S = 5.0
 
 #: Streamlit serves the app's ``static/`` folder here (``server.enableStaticServing``).
 STATIC_URL = "/app/static"
@@ -85,3 +89,17 @@ def vendor_dir(root: Path) -> Path:
 def scripts_dir(root: Path) -> Path:
     """caucmap's own browser code, served at SCRIPTS_URL."""
     return static_dir(root) / "caucmap"
+
+
+def controls_after_s() -> float:
+    """Seconds a cold open holds its controls back at most (``CAUCMAP_CONTROLS_AFTER_S``)."""
+    given = os.environ.get(CONTROLS_AFTER_ENV, "").strip()
+    if not given:
+        return CONTROLS_AFTER_S
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise UsageError(f"{CONTROLS_AFTER_ENV}={given!r}: give a number of seconds above 0")
+    return seconds

@@ -91,7 +91,7 @@ window.caucmap.geometry = function (parent, o, inline) {
 
 // one request and one parse a file, however many layers draw from it (the regions
 // carry both the recognition shading and the regions' outlines); `as` names the body
-// reader: 'json' or 'arrayBuffer'
+// reader: 'json' or 'arrayBuffer'. caucmap.drawn() tells when all of them are drawn.
 window.caucmap.fetchOnce = function (url, as) {
   var cache = window.caucmap._fetched = window.caucmap._fetched || {};
   if (!cache[url]) {
@@ -101,4 +101,22 @@ window.caucmap.fetchOnce = function (url, as) {
     });
   }
   return cache[url];
+};
+
+// settles once every file asked for through fetchOnce is in and what draws from it has
+// run (its callbacks come first), and the browser has painted; a failed file counts as
+// done, so the page is not held back by it
+window.caucmap.drawn = function () {
+  var cache = window.caucmap._fetched || {};
+  var urls = Object.keys(cache);
+  return Promise.all(urls.map(function (u) {
+    return cache[u].catch(function () { return null; });
+  })).then(function () {
+    if (Object.keys(window.caucmap._fetched || {}).length !== urls.length) {
+      return window.caucmap.drawn();  // a file asked for meanwhile
+    }
+    return new Promise(function (done) {
+      requestAnimationFrame(function () { setTimeout(done, 0); });
+    });
+  });
 };

@@ -56,7 +56,9 @@ window.caucmap = window.caucmap || {};
     return !w || item.start === undefined || (item.start <= w.end && item.end >= w.start);
   }
 
-  function marker(item, set) {
+  // on the map (DOM writes only): every label is shown before any is measured, as a read
+  // between writes would lay the page out once a label (100 ms for a few hundred)
+  function show(item, set) {
     if (!item.marker) {
       var html = (item.dot ? '<i class="cm-dot ' + item.dot + '"></i>' : '') +
         '<span class="cm-text ' + item.cls + '">' + item.text + '</span>';
@@ -66,9 +68,11 @@ window.caucmap = window.caucmap || {};
       });
     }
     if (!set.group.hasLayer(item.marker)) { set.group.addLayer(item.marker); }
-    var span = item.marker.getElement().querySelector('.cm-text');
-    if (!item.w) { item.w = span.offsetWidth; item.h = span.offsetHeight; }  // 0: not laid out
-    return span;
+  }
+
+  function measure(item) {
+    item.span = item.marker.getElement().querySelector('.cm-text');
+    if (!item.w) { item.w = item.span.offsetWidth; item.h = item.span.offsetHeight; }  // 0: not laid out
   }
 
   function hide(item, set) {
@@ -125,14 +129,19 @@ window.caucmap = window.caucmap || {};
     if (!m) { return []; }
     var zoom = map.getZoom(), size = map.getSize(), placed = [], shown = [];
     if (!size.x || !size.y) { return shown; }  // a hidden frame: placed once it shows
-    var markers = markerBoxes(map);
+    var markers = markerBoxes(map), eligible = [];
     ordered(m).forEach(function (e) {
       var item = e.item, set = e.set;
       var p = map.latLngToContainerPoint([item.lat, item.lon]);
       var onScreen = p.x > -200 && p.y > -50 && p.x < size.x + 200 && p.y < size.y + 50;
       var visible = zoom >= item.minZoom && inWindow(map, item) && (onScreen || item.keep);
       if (!visible) { hide(item, set); return; }
-      var span = marker(item, set);
+      show(item, set);
+      eligible.push({item: item, set: set, p: p});
+    });
+    eligible.forEach(function (e) { measure(e.item); });
+    eligible.forEach(function (e) {
+      var item = e.item, set = e.set, p = e.p, span = item.span;
       var dot = item.dot ? {x: p.x - DOT, y: p.y - DOT, w: 2 * DOT, h: 2 * DOT} : null;
       var spot = null, options = candidates(item);
       for (var i = 0; i < options.length && !spot; i++) {

@@ -18,6 +18,7 @@
  * date slider is previewed as it moves, before its rerun arrives; and a brushed or
  * paused window travels back to the server as a click on a probe marker whose tooltip
  * reads "window: YYYY-MM-DD..YYYY-MM-DD #n" (streamlit-folium reports clicked tooltips).
+ * Once every file the map fetched is drawn (caucmap.drawn), a probe reads "drawn #n".
  */
 window.caucmap = window.caucmap || {};
 
@@ -80,45 +81,23 @@ window.caucmap = window.caucmap || {};
     return e;
   }
 
-  function pageWindow() {
-    // the app's page (same origin) holds the server's window; a standalone file has none
-    try {
-      var node = window.parent !== window &&
-        window.parent.document.getElementById('cm-window');
-      if (!node) { return null; }
-      var parts = node.getAttribute('data-window').split(' ').map(Number);
-      return parts.length === 2 && parts[0] > 0 ? parts : null;
-    } catch (e) { return null; }
-  }
-
-  // the sidebar's date slider (its two thumbs' ISO dates), read while it moves; null when
-  // the page has none or its markup is not the one expected: #cm-window still follows
-  function sliderWindow() {
-    try {
-      var box = window.parent !== window && window.parent.document.querySelector(
-        '[data-testid="stSidebar"] [data-testid="stSlider"]');
-      var thumbs = box ? box.querySelectorAll('input[type="range"]') : [];
-      if (thumbs.length !== 2) { return null; }
-      var days = Array.prototype.map.call(thumbs, function (t) {
-        var iso = t.getAttribute('aria-valuetext') || '';
-        return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? cm.dayOf(new Date(iso + 'T00:00:00Z')) : NaN;
-      });
-      return isNaN(days[0]) || isNaN(days[1]) ? null : days;
-    } catch (e) { return null; }
-  }
-
   cm.time = function (map, opts) {
+    var pageWindow = function () { return cm.page.window(opts.min, opts.max); };
     var st = state(map), first = pageWindow() || [opts.start || opts.min, opts.end || opts.max];
     var seq = 0, playing = null, lastPage = first.join(' ');
     var reportGroup = L.featureGroup().addTo(map);
 
     function report() {
-      if (!opts.report) { return; }
       var w = map.cmWindow;
+      send('window: ' + cm.iso(w.start) + '..' + cm.iso(w.end));
+    }
+
+    function send(text) {
+      if (!opts.report) { return; }
       reportGroup.clearLayers();
       var probe = L.circleMarker(map.getCenter(), {radius: 1, opacity: 0, fillOpacity: 0});
       seq += 1;
-      probe.bindTooltip('window: ' + cm.iso(w.start) + '..' + cm.iso(w.end) + ' #' + seq);
+      probe.bindTooltip(text + ' #' + seq);
       reportGroup.addLayer(probe);
       probe.fire('click', {latlng: probe.getLatLng()}, true);
       reportGroup.clearLayers();  // read on the click: nothing stays on the map
@@ -327,17 +306,24 @@ window.caucmap = window.caucmap || {};
     cm.setWindow(map, first[0], first[1]);
     strip.show();
 
+    // a cold open's page holds its controls back until the map is drawn (their scripts
+    // would compete with the map's): say when it is
+    if (opts.report) { cm.drawn().then(function () { send('drawn'); }); }
+
     // the server's window: follow the page's #cm-window whenever a rerun rewrites it, and
     // preview the sidebar's date slider as it moves, before the rerun it asks for
     if (opts.report) {
-      var lastSlider = (sliderWindow() || []).join(' ');
+      var slider = cm.page.slider(), lastSlider = slider && slider.join(' ');
       var follow = function (w) { strip.stop(false); cm.setWindow(map, w[0], w[1]); };
       try {
         new window.parent.MutationObserver(function () {
-          var moved = sliderWindow(), w = pageWindow();
+          var moved = cm.page.slider(), w = pageWindow();
           if (moved && moved.join(' ') !== lastSlider) {
+            // a slider that has just come (a cold open's controls) is no reader's move:
+            // playback started before it goes on
+            var came = lastSlider === null;
             lastSlider = moved.join(' ');
-            follow(moved);
+            if (!came) { follow(moved); }
           }
           if (w && w.join(' ') !== lastPage) {
             lastPage = w.join(' ');

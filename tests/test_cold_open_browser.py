@@ -1,0 +1,62 @@
+"""A cold open in real headless Chromium: the map first, the controls once it has drawn.
+
+The first run sends the map alone (app/streamlit_app.py: ``controls_follow``); the map
+starts from the window in the page's address, as the sidebar's #cm-window marker is not
+there yet (page.js), says when it has drawn what it fetched ("drawn #n", timefilter.js),
+and only that report brings the controls: the fallback timer is set far beyond the test
+here. The map fills the window from the start and keeps its place when they come.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from harness import offline_browser, running_app
+
+from caucmap.settings import CONTROLS_AFTER_ENV
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = "iframe[title*='streamlit_folium']"
+# noted in the map's frame before any of its scripts: the first window the map applies,
+# and whether the page's #cm-window marker existed then
+FIRST_WINDOW_JS = """
+(() => {
+  let leaflet;
+  Object.defineProperty(window, 'L', {configurable: true, get: () => leaflet, set: v => {
+    leaflet = v;
+    if (v && v.Map && v.Map.addInitHook) {
+      v.Map.addInitHook(function () {
+        this.once('cmwindow', e => {
+          window.__cmFirst = [e.start, e.end,
+                              !!window.parent.document.getElementById('cm-window')];
+        });
+      });
+    }
+  }});
+})();
+"""
+
+
+def test_the_controls_follow_the_maps_report_and_the_map_keeps_its_place(
+        chromium: str) -> None:
+    start, end = date(2014, 1, 1), date(2015, 12, 31)
+    with running_app(env={CONTROLS_AFTER_ENV: "600"}) as url, \
+            offline_browser() as (ctx, blocked):
+        page = ctx.new_page()
+        page.add_init_script(FIRST_WINDOW_JS)
+        page.goto(f"{url}/?from={start}&to={end}")
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("#cm-map-status").wait_for(timeout=60_000)
+        first = frame.locator("body").evaluate("() => window.__cmFirst")
+        # the window of the address, read before the page had its marker
+        assert first == [start.toordinal(), end.toordinal(), False]
+        held = page.locator(MAP_FRAME).bounding_box()
+        window_height = page.viewport_size["height"]  # the map fills it, the legend below
+        assert 0.8 * window_height < held["height"] < window_height - held["y"]
+        page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').wait_for(
+            timeout=60_000)
+        page.locator("#cm-event-count").wait_for(timeout=60_000)
+        assert page.locator(MAP_FRAME).bounding_box() == held
+        assert "2014-01-01" in frame.locator("#cm-map-status").inner_text()
+        assert not blocked
