@@ -203,8 +203,8 @@ def controls_follow() -> None:
     main thread, which the map's frame shares: the sidebar's widgets, the page switch,
     the download menu and the evidence panel cost a cold open about 30 scripts and
     0.5-1 s before the map shows. So until the map reports that it has drawn what it
-    fetched (``render_web.drawn_report``), the page holds the map, its legend and the
-    sidebar's title only. Should that report never come, this timer, drawn with the
+    fetched (``render_web.drawn_report``), the page holds the map and the sidebar's title
+    only. Should that report never come, this timer, drawn with the
     held page, lets the controls out after ``controls_after_s()``.
     """
     if not st.session_state.get("page_running"):  # the timer's run, not the page's

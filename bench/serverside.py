@@ -140,6 +140,7 @@ def worker(root: str | None, variants: list[str], runs: int, limit_s: float) -> 
     from streamlit.testing.v1 import AppTest
 
     from caucmap.evidence import default_evidence
+    from tests.harness import release_controls
 
     if "app" in variants:
         with Sampler(limit_s, _timeout("app", "load"), main_only=True) as sampler:
@@ -157,6 +158,7 @@ def worker(root: str | None, variants: list[str], runs: int, limit_s: float) -> 
                  error=str(at.exception[0].value)[:2000])
             continue
         tests[variant] = at
+        release_controls(at)  # the map's "drawn" report: the controls the reruns move
         emit(variant=variant, phase="first_run", s=elapsed, payload=map_payload(at),
              page_bytes=page_bytes(at), events_shown=events_shown(at), profile=sampler.profile())
         sessions = []

@@ -39,15 +39,21 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 def opened(at: AppTest) -> AppTest:
-    """Run the app under AppTest as a reader's browser opens it.
+    """Run the app under AppTest as a reader's browser opens it: the first run, then the
+    rerun of the map's report that it has drawn (``release_controls``). A test of the
+    held-back first screen itself runs ``at.run()`` alone."""
+    return release_controls(at.run())
 
-    A cold open's first run holds the controls back until the map reports it has drawn
+
+def release_controls(at: AppTest) -> AppTest:
+    """After a first run: what the map's "drawn" report does, and the rerun it asks for.
+
+    A cold open holds the controls back until the map reports it has drawn
     (``app/streamlit_app.py: controls_follow``); AppTest has no browser to draw the map,
-    so the report's one effect is set here and the page reruns, as it does on the report.
-    A test of the held-back first screen itself runs ``at.run()`` alone.
+    so the report's one effect is set here. A page without held controls (the error
+    page, another script) is left alone.
     """
-    at.run()
-    if "controls_held" in at.session_state:  # not on the error page
+    if at.session_state.get("controls_held"):
         at.session_state["controls_held"] = False
         at.run()
     return at

@@ -86,3 +86,13 @@ def test_a_cold_load_is_timed_by_the_page_itself(chromium: str) -> None:
         load = browser.load_once(url, "map", 120)
     assert load["seen_in_page"] and load["blocked_requests"] == 0
     assert 0 < load["shell_s"] < load["loaded_s"] <= load["noticed_s"] + 0.01
+
+
+def test_the_server_side_bench_moves_the_apps_slider() -> None:
+    """The worker opens the app as a browser does (its controls come after the map's
+    report) and times reruns of slider moves; it once found no slider and ended early."""
+    from bench import serverside
+
+    out = serverside.run_worker(None, ["app"], 1, 120.0, "test")
+    assert "error" not in out["app"], out["app"]
+    assert out["app"]["reruns"] and out["app"]["reruns"][0]["events_shown"] is not None
