@@ -19,7 +19,9 @@ so noise from a busy neighbour falls on all of them alike.
 
 Between the page's shell and the map there are the server's script run, the websocket
 message carrying the map (``map_message_s``: when st_folium's element arrived) and
-the browser's rendering until the map's iframe exists (``frame_s``).
+the browser's rendering until the map's iframe exists (``frame_s``, noted in the page),
+waiting for the JS chunks of the elements on screen (``js_chunks_before_map``: those
+done before the regions drew; ``js_chunks``: all of the load).
 
 "Responsive" is read inside the map frame: the longest main-thread task seen during
 the load (``PerformanceObserver('longtask')``, installed before any page script
@@ -131,8 +133,9 @@ WAIT_MAP_JS = """
 QUIET_MS = 1500
 
 # installed in every frame before its scripts: when the page's main block is first
-# visible (as Playwright means it: a box, not hidden), and when Leaflet first holds each
-# feature id (a hook on every L.Map, set as Leaflet defines window.L); epoch ms
+# visible (as Playwright means it: a box, not hidden) and the map's iframe exists, and
+# when Leaflet first holds each feature id (a hook on every L.Map, set as Leaflet
+# defines window.L); epoch ms
 SEEN_JS = """
 window.__cmSeen = {};
 (function () {
@@ -145,8 +148,9 @@ window.__cmSeen = {};
       const el = document.querySelector(MAIN_BLOCK), box = el && el.getBoundingClientRect();
       if (box && box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden') {
         stamp('main');
-        watch.disconnect();
       }
+      if (document.querySelector(MAP_FRAME)) stamp('frame');
+      if ('main' in window.__cmSeen && 'frame' in window.__cmSeen) watch.disconnect();
     });
     watch.observe(document, {subtree: true, childList: true, attributes: true});
   }
@@ -166,17 +170,20 @@ window.__cmSeen = {};
       }
     }});
 })();
-""".replace("MAIN_BLOCK", repr(MAIN_BLOCK))
+""".replace("MAIN_BLOCK", repr(MAIN_BLOCK)).replace("MAP_FRAME", repr(MAP_FRAME))
 
 # Streamlit's frontend loads a JS chunk per kind of element on first use: on a cold
-# cache a richer page waits for more of them before it renders (and creates the map)
+# cache a richer page waits for more of them before it renders (and creates the map);
+# those done before the map drew (epoch ms; none given: all) are the ones it waited for
 SCRIPTS_JS = """
-() => {
+(mapDrawn) => {
   const js = performance.getEntriesByType('resource')
     .filter(e => e.name.includes('/static/js/') && !e.name.includes('/vendor/'));
-  return {js_chunks: js.length,
+  const before = js.filter(e => mapDrawn === null ||
+                                performance.timeOrigin + e.responseEnd <= mapDrawn);
+  return {js_chunks: js.length, js_chunks_before_map: before.length,
           js_bytes: js.reduce((n, e) => n + (e.encodedBodySize || 0), 0),
-          last_js_s: js.reduce((t, e) => Math.max(t, e.responseEnd), 0) / 1000};
+          last_js_s: before.reduce((t, e) => Math.max(t, e.responseEnd), 0) / 1000};
 }
 """
 
@@ -224,6 +231,7 @@ def load_once(url: str, mode: str, limit_s: float) -> dict[str, object]:
         page.goto(url, wait_until="commit", timeout=limit_ms)
         page.wait_for_selector(MAIN_BLOCK, state="visible", timeout=limit_ms)
         out: dict[str, object] = {"shell_s": time.perf_counter() - start}
+        drawn_at = None
         if (shown := page.evaluate("() => window.__cmSeen.main")) is not None:
             out["shell_s"] = shown / 1000 - start_epoch
         if mode == "empty":
@@ -247,7 +255,10 @@ def load_once(url: str, mode: str, limit_s: float) -> dict[str, object]:
             seen = body.evaluate("() => window.__cmSeen || {}")
             out["seen_in_page"] = all(region in seen for region in REGIONS)
             if out["seen_in_page"]:  # the frame's own moment
-                out["loaded_s"] = max(seen[r] for r in REGIONS) / 1000 - start_epoch
+                drawn_at = max(seen[r] for r in REGIONS)
+                out["loaded_s"] = drawn_at / 1000 - start_epoch
+            if (made := page.evaluate("() => window.__cmSeen.frame")) is not None:
+                out["frame_s"] = made / 1000 - start_epoch
             out["settled_s"] = ready - start + drawn["settled_after_ms"] / 1000
             page_tasks, origin = page.evaluate("() => [window.__cmLongTasks, "
                                                "performance.timeOrigin]")
@@ -259,7 +270,7 @@ def load_once(url: str, mode: str, limit_s: float) -> dict[str, object]:
                        blocking_ms=sum(max(0.0, d - 50) for d in durations),
                        long_tasks_observed=drawn["long_tasks"] is not None,
                        longest_tasks=sorted(tasks, key=lambda t: -t[1])[:5])
-        out.update(page.evaluate(SCRIPTS_JS))
+        out.update(page.evaluate(SCRIPTS_JS, drawn_at))
         out["blocked_requests"] = len(blocked)
     return out
 
@@ -298,6 +309,7 @@ def _fold(first: dict[str, object], loads: list[dict[str, object]]) -> dict[str,
     out["blocked_requests"] = sum(int(r["blocked_requests"]) for r in [first, *loads])
     last = (loads or [first])[-1]
     out["js_chunks"], out["js_bytes"] = last["js_chunks"], last["js_bytes"]
+    out["js_chunks_before_map"] = last["js_chunks_before_map"]
     out["last_js_s"] = summary(col("last_js_s"))
     return out
 

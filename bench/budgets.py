@@ -123,12 +123,14 @@ def time_to_map_reason(browser: dict, server: dict, floor: dict | None = None
         browser, "last_js_s")
     frame, drawn = med(browser, "frame_s"), med(browser, "loaded_s")
     session = med(server, "new_session_s")
-    chunks, floor_chunks = browser.get("js_chunks"), (floor or {}).get("js_chunks")
+    chunks = browser.get("js_chunks_before_map", browser.get("js_chunks"))
+    floor_chunks = (floor or {}).get("js_chunks")
     mb = (browser.get("js_bytes") or 0) / 1e6
     reason = (f"page shell painted at {_s(shell)} (empty page: {_s(med(floor, 'loaded_s'))}); "
               f"the map's websocket message in by {_s(msg)} (a new session's script run "
-              f"takes {_s(session)} on the warm server); {chunks} JS chunks ({mb:.1f} MB; the "
-              f"empty page loads {floor_chunks}) done by {_s(js)}; map iframe created at "
+              f"takes {_s(session)} on the warm server); {chunks} JS chunks done before the "
+              f"map drew, by {_s(js)} ({browser.get('js_chunks')} in the whole load, "
+              f"{mb:.1f} MB; the empty page loads {floor_chunks}); map iframe created at "
               f"{_s(frame)}; regions drawn at {_s(drawn)}; all markers added by "
               f"{_s(med(browser, 'settled_s'))}")
     steps = []

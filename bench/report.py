@@ -211,7 +211,8 @@ def catalogue_section(label: str, cat: dict) -> str:
                          _num(data.get("first_load_s"), "s"), _cell(data.get("shell_s"), "s"),
                          _num(dig(data, "map_message_s", "median"), "s"),
                          _num(dig(data, "last_js_s", "median"), "s") + (
-                             f" ({data['js_chunks']})" if data.get("js_chunks") else ""),
+                             f" ({data.get('js_chunks_before_map', '?')} of "
+                             f"{data['js_chunks']})" if data.get("js_chunks") else ""),
                          _cell(data.get("frame_s"), "s"),
                          _num(dig(data, "settled_s", "median"), "s"),
                          _cell(data.get("longest_task_ms"), "ms"),
@@ -220,7 +221,8 @@ def catalogue_section(label: str, cat: dict) -> str:
                          _markers(data)])
         out.append("Browser (headless Chromium, offline):\n\n")
         out.append(_table(["variant", "time-to-map (floor: to paint)", "first load", "shell",
-                           "map message", "last JS chunk (chunks)", "map iframe",
+                           "map message", "last JS chunk before the map (chunks of all)",
+                           "map iframe",
                            "all markers added", "longest task", "frame after draw",
                            "server peak RSS", "markers at map / all"], rows))
         out.append("\n")
