@@ -33,7 +33,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from caucmap import style, web_labels
-from caucmap.assets import icon_path_element
+from caucmap.assets import icon_path_element, local_url
 from caucmap.evidence import Evidence
 from caucmap.layers import (
     LOOK,
@@ -49,7 +49,7 @@ from caucmap.naming import Naming
 from caucmap.published import Publish
 from caucmap.records import build_card, card_html
 from caucmap.safeio import read_text
-from caucmap.settings import GEODATA_URL, SCRIPTS_URL, scripts_dir, vendor_dir
+from caucmap.settings import GEODATA_URL, SCRIPTS_URL, VENDOR_URL, scripts_dir, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
 from caucmap.viewstate import EARLIEST, MAX_ZOOM, MIN_ZOOM, ViewState, today
 
@@ -136,8 +136,9 @@ class BrowserCode(JSCSSMixin, MacroElement):
     a base map's ``default_js`` into its frame before any map script runs, and the
     standalone export inlines them like the vendored files.
 
-    With ``publish`` (the app) they go as one published file: st_folium fetches its
-    scripts one after another, so four files cost four round trips on a cold open.
+    With ``publish`` (the app) they go as one published file, Leaflet first
+    (``bundles_leaflet``): st_folium fetches its scripts one after another, so each file
+    more costs a cold open a round trip.
     """
 
     default_js: ClassVar[list[tuple[str, str]]] = [
@@ -147,9 +148,13 @@ class BrowserCode(JSCSSMixin, MacroElement):
     def __init__(self, root: Path, publish: Publish | None = None) -> None:
         super().__init__()
         self._name = "BrowserCode"
+        self.bundles_leaflet = publish is not None
         if publish is not None:
-            code = "\n".join((scripts_dir(root) / f"{name}.js").read_text(encoding="utf-8")
-                              for name in SCRIPTS)
+            leaflet = local_url(dict(folium.Map.default_js)["leaflet"]).removeprefix(
+                f"{VENDOR_URL}/")
+            files = [vendor_dir(root) / leaflet,
+                     *(scripts_dir(root) / f"{name}.js" for name in SCRIPTS)]
+            code = "\n;\n".join(f.read_text(encoding="utf-8") for f in files)
             self.default_js = [("caucmap", publish(code.encode("utf-8"), ".js"))]
 
 
@@ -426,8 +431,10 @@ def _base_map(center: tuple[float, float], zoom: int, code: BrowserCode) -> foli
                       prefer_canvas=True, control_scale=True, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                       attribution_control=True)
     # our markers are SVG, so the frame needs Leaflet alone: not jQuery, Bootstrap, Font
-    # Awesome and awesome-markers (~700 KB a cold load parses for nothing)
-    base.default_js = [a for a in base.default_js if a[0] in LEAFLET_ONLY]
+    # Awesome and awesome-markers (~700 KB a cold load parses for nothing); in the app
+    # Leaflet comes in our bundle
+    base.default_js = [] if code.bundles_leaflet else [
+        a for a in base.default_js if a[0] in LEAFLET_ONLY]
     base.default_css = [a for a in base.default_css if a[0] in LEAFLET_ONLY]
     base.get_root().header.add_child(folium.Element(CSS))
     icon_path_element().add_to(base)

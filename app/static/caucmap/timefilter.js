@@ -307,8 +307,11 @@ window.caucmap = window.caucmap || {};
     strip.show();
 
     // a cold open's page holds its controls back until the map is drawn (their scripts
-    // would compete with the map's): say when it is
-    if (opts.report) { cm.drawn().then(function () { send('drawn'); }); }
+    // would compete with the map's): say when it is, if the page has none yet (a map
+    // remade for a new view, under the controls, asks for no rerun)
+    if (opts.report) {
+      cm.drawn().then(function () { if (!cm.page.slider()) { send('drawn'); } });
+    }
 
     // the server's window: follow the page's #cm-window whenever a rerun rewrites it, and
     // preview the sidebar's date slider as it moves, before the rerun it asks for
