@@ -40,7 +40,7 @@ from typing import Literal
 
 from bench.procmem import memory_mb, server_pid
 from bench.stats import summary
-from tests.harness import offline_browser, running_app
+from tests.harness import offline_browser, on_every_map_js, running_app
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -138,39 +138,28 @@ QUIET_MS = 1500
 # defines window.L); epoch ms
 SEEN_JS = """
 window.__cmSeen = {};
-(function () {
-  const stamp = key => {
-    const seen = window.__cmSeen;
-    if (!(key in seen)) seen[key] = performance.timeOrigin + performance.now();
-  };
-  if (window === window.top) {
-    const watch = new MutationObserver(() => {
-      const el = document.querySelector(MAIN_BLOCK), box = el && el.getBoundingClientRect();
-      if (box && box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden') {
-        stamp('main');
-      }
-      if (document.querySelector(MAP_FRAME)) stamp('frame');
-      if ('main' in window.__cmSeen && 'frame' in window.__cmSeen) watch.disconnect();
-    });
-    watch.observe(document, {subtree: true, childList: true, attributes: true});
-  }
-  let leaflet;
-  Object.defineProperty(window, 'L', {configurable: true, enumerable: true,
-    get: () => leaflet,
-    set: v => {
-      leaflet = v;
-      if (v && v.Map && v.Map.addInitHook && !v.__cmSeen) {
-        v.__cmSeen = true;
-        v.Map.addInitHook(function () {
-          this.on('layeradd', e => {
-            const p = e.layer && e.layer.feature && e.layer.feature.properties;
-            if (p && p.id) stamp(p.id);
-          });
-        });
-      }
-    }});
-})();
+window.__cmStamp = key => {
+  const seen = window.__cmSeen;
+  if (!(key in seen)) seen[key] = performance.timeOrigin + performance.now();
+};
+if (window === window.top) {
+  const watch = new MutationObserver(() => {
+    const el = document.querySelector(MAIN_BLOCK), box = el && el.getBoundingClientRect();
+    if (box && box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden') {
+      window.__cmStamp('main');
+    }
+    if (document.querySelector(MAP_FRAME)) window.__cmStamp('frame');
+    if ('main' in window.__cmSeen && 'frame' in window.__cmSeen) watch.disconnect();
+  });
+  watch.observe(document, {subtree: true, childList: true, attributes: true});
+}
 """.replace("MAIN_BLOCK", repr(MAIN_BLOCK)).replace("MAP_FRAME", repr(MAP_FRAME))
+SEEN_JS += on_every_map_js("""
+  this.on('layeradd', e => {
+    const p = e.layer && e.layer.feature && e.layer.feature.properties;
+    if (p && p.id) window.__cmStamp(p.id);
+  });
+""")
 
 # Streamlit's frontend loads a JS chunk per kind of element on first use: on a cold
 # cache a richer page waits for more of them before it renders (and creates the map);

@@ -38,6 +38,31 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
+def on_every_map_js(init: str) -> str:
+    """An init script that runs ``init`` (a function body; ``this`` is the map) on every
+    Leaflet map of the frame as it is made, before the map script adds anything.
+
+    Leaflet is caught as it defines ``window.L``; scripts built on this compose, each
+    adding its ``init`` to one list that a single hook runs.
+    """
+    return """
+(window.__cmMapInits = window.__cmMapInits || []).push(function () { INIT });
+if (!window.__cmMapHook) {
+  window.__cmMapHook = true;
+  let leaflet;
+  Object.defineProperty(window, 'L', {configurable: true, enumerable: true,
+    get: () => leaflet,
+    set: v => {
+      leaflet = v;
+      if (v && v.Map && v.Map.addInitHook && !v.__cmMapHook) {
+        v.__cmMapHook = true;
+        v.Map.addInitHook(function () { window.__cmMapInits.forEach(f => f.call(this)); });
+      }
+    }});
+}
+""".replace("INIT", init)
+
+
 def opened(at: AppTest) -> AppTest:
     """Run the app under AppTest as a reader's browser opens it: the first run, then the
     rerun of the map's report that it has drawn (``release_controls``). A test of the

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from harness import offline_browser, running_app
+from harness import offline_browser, on_every_map_js, running_app
 
 from caucmap.settings import CONTROLS_AFTER_ENV
 
@@ -20,22 +20,11 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title*='streamlit_folium']"
 # noted in the map's frame before any of its scripts: the first window the map applies,
 # and whether the page's #cm-window marker existed then
-FIRST_WINDOW_JS = """
-(() => {
-  let leaflet;
-  Object.defineProperty(window, 'L', {configurable: true, get: () => leaflet, set: v => {
-    leaflet = v;
-    if (v && v.Map && v.Map.addInitHook) {
-      v.Map.addInitHook(function () {
-        this.once('cmwindow', e => {
-          window.__cmFirst = [e.start, e.end,
-                              !!window.parent.document.getElementById('cm-window')];
-        });
-      });
-    }
-  }});
-})();
-"""
+FIRST_WINDOW_JS = on_every_map_js("""
+  this.once('cmwindow', e => {
+    window.__cmFirst = [e.start, e.end, !!window.parent.document.getElementById('cm-window')];
+  });
+""")
 
 
 def test_the_controls_follow_the_maps_report_and_the_map_keeps_its_place(

@@ -288,6 +288,14 @@ def _data_uri(path: Path) -> str:
     return f"data:{_mime(path)};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def vendored_file(url: str, vendor_dir: Path, url_prefix: str = DEFAULT_URL_PREFIX) -> Path:
+    """Our copy, in ``vendor_dir``, of the asset a CDN or localised URL stands for."""
+    rel = _vendored_rel(url, url_prefix)
+    if rel is None:
+        raise UnvendoredAssetError(f"{url!r} is not vendored in app/static/vendor")
+    return _vendored_file(rel, vendor_dir)
+
+
 def _vendored_file(rel: str, vendor_dir: Path) -> Path:
     path = (vendor_dir / rel).resolve()
     root = vendor_dir.resolve()

@@ -33,7 +33,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from caucmap import style, web_labels
-from caucmap.assets import icon_path_element, local_url
+from caucmap.assets import icon_path_element, vendored_file
 from caucmap.evidence import Evidence
 from caucmap.layers import (
     LOOK,
@@ -49,7 +49,7 @@ from caucmap.naming import Naming
 from caucmap.published import Publish
 from caucmap.records import build_card, card_html
 from caucmap.safeio import read_text
-from caucmap.settings import GEODATA_URL, SCRIPTS_URL, VENDOR_URL, scripts_dir, vendor_dir
+from caucmap.settings import GEODATA_URL, SCRIPTS_URL, scripts_dir, vendor_dir
 from caucmap.shorten import shorten, shorten_lines
 from caucmap.viewstate import EARLIEST, MAX_ZOOM, MIN_ZOOM, ViewState, today
 
@@ -150,10 +150,8 @@ class BrowserCode(JSCSSMixin, MacroElement):
         self._name = "BrowserCode"
         self.bundles_leaflet = publish is not None
         if publish is not None:
-            leaflet = local_url(dict(folium.Map.default_js)["leaflet"]).removeprefix(
-                f"{VENDOR_URL}/")
-            files = [vendor_dir(root) / leaflet,
-                     *(scripts_dir(root) / f"{name}.js" for name in SCRIPTS)]
+            leaflet = vendored_file(dict(folium.Map.default_js)["leaflet"], vendor_dir(root))
+            files = [leaflet, *(scripts_dir(root) / f"{name}.js" for name in SCRIPTS)]
             code = "\n;\n".join(f.read_text(encoding="utf-8") for f in files)
             self.default_js = [("caucmap", publish(code.encode("utf-8"), ".js"))]
 
