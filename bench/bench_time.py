@@ -39,7 +39,7 @@ from caucmap.atomic import write_atomic
 from caucmap.evidence import load_evidence
 from caucmap.render_web import standalone_html
 from caucmap.viewstate import ViewState
-from tests.harness import offline_browser, running_app
+from tests.harness import MAP_FRAME, offline_browser, running_app
 
 BENCH = Path(__file__).resolve().parent
 APP = BENCH.parent / "app" / "streamlit_app.py"
@@ -53,9 +53,9 @@ CONTEXT_MAX = 60_000  # bytes
 
 RUN_DONE_JS = """() => document.querySelector('[data-testid="stApp"]')
   .getAttribute('data-test-script-state') !== 'running'"""
-STATUS_JS = """() => { const f = document.querySelector("iframe[title*='streamlit_folium']");
+STATUS_JS = """() => { const f = document.querySelector(MAP_FRAME);
   const s = f && f.contentDocument.querySelector('#cm-map-status');
-  return s ? s.innerText.slice(0, 23) : null; }"""
+  return s ? s.innerText.slice(0, 23) : null; }""".replace("MAP_FRAME", repr(MAP_FRAME))
 
 
 def slider_moves(url: str, *, with_map: bool, runs: int) -> list[tuple[float, float]]:

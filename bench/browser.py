@@ -40,6 +40,7 @@ from typing import Literal
 
 from bench.procmem import memory_mb, server_pid
 from bench.stats import summary
+from tests.harness import MAP_FRAME as APP_MAP_FRAME
 from tests.harness import offline_browser, on_every_map_js, running_app
 
 BENCH = Path(__file__).resolve().parent
@@ -48,11 +49,12 @@ APP = REPO / "app" / "streamlit_app.py"
 FLOOR_EMPTY = BENCH / "floor_empty.py"
 NAIVE_STAGE = BENCH / "work" / "naive"
 MAIN_BLOCK = '[data-testid="stApp"] [data-testid="stMainBlockContainer"]'
-MAP_FRAME = "iframe[title*='streamlit_folium']"
+#: the app's map, or the naive variant's (streamlit-folium's frame)
+MAP_FRAME = f"{APP_MAP_FRAME}, iframe[title*='streamlit_folium']"
 APP_ERROR = '[data-testid="stException"]'
 REGIONS = ("GEO", "ABK", "SOS", "RUS")
-#: in the websocket message that carries the map (st_folium's element delta)
-MAP_COMPONENT = b"streamlit_folium.st_folium"
+#: names of the map's component: the app's, the naive variant's (streamlit-folium)
+MAP_COMPONENTS = ("caucmap_map", "streamlit_folium.st_folium")
 
 LONG_TASKS_JS = """
 window.__cmLongTasks = [];
@@ -212,7 +214,7 @@ def load_once(url: str, mode: str, limit_s: float) -> dict[str, object]:
 
         def on_frame(payload: str | bytes) -> None:
             data = payload.encode() if isinstance(payload, str) else payload
-            if not arrivals and MAP_COMPONENT in data:
+            if not arrivals and any(n.encode() in data for n in MAP_COMPONENTS):
                 arrivals.append(time.perf_counter())
 
         page.on("websocket", lambda ws: ws.on("framereceived", on_frame))

@@ -28,6 +28,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.browser import MAP_COMPONENTS
 from bench.sampler import Sampler
 from bench.stats import summary
 from caucmap.settings import STATIC_URL
@@ -66,11 +67,11 @@ def emit(**record: object) -> None:
 
 
 def map_payload(at: object) -> dict[str, int] | None:
-    """Bytes the map needs: st_folium's arguments (the message; its script / feature-group
+    """Bytes the map needs: the map component's arguments (the message; its script / feature-group
     split) and the files it fetches beside them (``caucmap.published``: a large layer's
     points and names), which count in the total too."""
     comps = [c for c in at.get("component_instance")
-             if c.proto.component_name.endswith("st_folium")]
+             if c.proto.component_name.endswith(MAP_COMPONENTS)]
     if not comps:
         return None
     raw = comps[0].proto.json_args

@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 CHECKOUT = Path(__file__).resolve().parents[1]
+#: the app's map: its frame's title ends with app/map_frame.py's COMPONENT
+MAP_FRAME = "iframe[title$='.caucmap_map']"
 
 
 def on_every_map_js(init: str) -> str:

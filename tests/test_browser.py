@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from harness import offline_browser, running_app
+from harness import MAP_FRAME, offline_browser, running_app
 from playwright.sync_api import BrowserContext, FrameLocator, Page
 
 from caucmap.evidence import default_evidence
@@ -29,15 +29,15 @@ def context(chromium: str) -> Iterator[Ctx]:
 
 
 def map_frame(page: Page) -> FrameLocator:
-    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator(".cm-region-label").first.wait_for(timeout=60_000)
     return frame
 
 
 def wait_for_regions(page: Page) -> list[str]:
     """Region ids Leaflet has drawn, once all four are there (geometry is fetched)."""
-    return page.frame_locator("iframe[title*='streamlit_folium']").locator("body").evaluate(
+    return page.frame_locator(MAP_FRAME).locator("body").evaluate(
         "() => new Promise(done => { const t0 = Date.now(); (function poll() {"
         " const ids = new Set(Object.values(window.map._layers)"
         "   .filter(l => l.feature && l.feature.properties).map(l => l.feature.properties.id));"

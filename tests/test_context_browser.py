@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import offline_browser
+from harness import MAP_FRAME, offline_browser
 from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
@@ -42,8 +42,8 @@ def _clashes(boxes: dict) -> list[tuple[str, str]]:
 
 def _open(page: Page, url: str) -> dict:
     page.goto(url)
-    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator(".cm-label .cm-text").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)  # markers and labels settle (the window, a late placement)
     return frame.locator("body").evaluate(BOXES)

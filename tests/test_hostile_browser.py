@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from harness import offline_browser, running_app
+from harness import MAP_FRAME, offline_browser, running_app
 from hostile_root import HOSTILE_EVENT, HOSTILE_VIEW, LONG, make_hostile_root
 from playwright.sync_api import Frame, Page
 
@@ -96,7 +96,7 @@ def test_app_shows_hostile_text_as_text(hostile: Path, browser_page: tuple[Page,
     with running_app(env={"CAUCMAP_ROOT": str(hostile)}, timeout=120) as url:
         page.goto(f"{url}/?{HOSTILE_VIEW}")
         page.locator(".cm-excerpt").first.wait_for(timeout=90_000)
-        frame = page.frame_locator("iframe[title*='streamlit_folium']")
+        frame = page.frame_locator(MAP_FRAME)
         frame.locator(".cm-region-label").first.wait_for(timeout=60_000)
         markers = frame.locator(".cm-marker")
         for i in range(markers.count()):  # every tooltip is rendered once

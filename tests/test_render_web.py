@@ -30,6 +30,7 @@ from caucmap.render_web import (
     WebMap,
     drawn_report,
     event_ref,
+    fetched_files,
     legend_html,
     resolve_ref,
     standalone_html,
@@ -120,6 +121,22 @@ def test_many_labels_are_published_as_a_table_that_rebuilds_them(tmp_path: Path)
                for row in table["rows"]]
     assert rebuilt == items
     assert Labels(items[:INLINE_MAX], Published(tmp_path, "/x")).url is None  # few: inline
+
+
+def test_the_files_a_map_fetches_are_named_for_its_frame(tmp_path: Path) -> None:
+    """Geometry, a published label table and published point columns: every file the
+    script fetches is in the list the app's frame requests up front, once each."""
+    publish = Published(tmp_path, "/x")
+    parts = web_map(load_evidence(), ViewState(), publish=publish)
+    m = parts.base
+    many = [{"lat": 42.0, "lon": 43.0 + i / 1e3, "text": f"p{i}"} for i in range(INLINE_MAX + 1)]
+    Labels(many, publish).add_to(m)
+    PointLayer(synthetic_layer(MAX_ICONS + 1), "cm-events", publish=publish).add_to(m)
+    script = m.get_root().render()
+    urls = fetched_files(m)
+    asked = set(re.findall(r'"(/[^"]+\.(?:geojson|json|bin))"', script))
+    assert len(urls) == len(set(urls)) and set(urls) == asked
+    assert {u.rsplit(".", 1)[1] for u in urls} == {"geojson", "json", "bin"}
 
 
 def test_point_refs_resolve_to_the_event_drawn_there() -> None:

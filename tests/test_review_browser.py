@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from harness import offline_browser, running_app
+from harness import MAP_FRAME, offline_browser, running_app
 from playwright.sync_api import BrowserContext, Page
 
 from caucmap.evidence import load_evidence
@@ -107,7 +107,7 @@ def test_add_then_accept_all_on_the_review_page(scratch: Path, context) -> None:
         assert cited == {decided[i]["event"] for i in ids}  # corroborations cite it too
 
         page.goto(f"{url}/?{MARCH}")
-        page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
+        page.wait_for_selector(MAP_FRAME, timeout=60_000)
         count = page.locator("#cm-event-count").inner_text(timeout=30_000)
         assert int(re.search(r"\d+", count).group()) == len(after) > len(before)
         page.screenshot(path=str(ARTIFACTS / "review_map_march.png"), full_page=False)

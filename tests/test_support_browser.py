@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import offline_browser
+from harness import MAP_FRAME, offline_browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -30,7 +30,7 @@ def test_panel_shows_the_backing_of_date_place_and_actors(app_url: str, chromium
         assert "Agenda.ge (claim): Sochi" in text
         assert "The Moscow Times: Khadzhimba" in text
         ARTIFACTS.mkdir(exist_ok=True)
-        page.frame_locator("iframe[title*='streamlit_folium']").locator(
+        page.frame_locator(MAP_FRAME).locator(
             ".cm-region-label").first.wait_for(timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "evidence_panel_treaty.png"))
         assert "disputed" in page.locator("p", has_text="Place:").first.inner_text()

@@ -14,10 +14,11 @@ import re
 import sys
 from collections.abc import Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from harness import offline_browser, running_app
+from harness import MAP_FRAME, offline_browser, running_app
 from playwright.sync_api import BrowserContext, Frame, Page
 
 from caucmap.evidence import Evidence, default_evidence, load_evidence
@@ -42,10 +43,10 @@ def context(chromium: str) -> Iterator[BrowserContext]:
 
 
 def map_frame(page: Page) -> Frame:
-    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator("#cm-map-status").wait_for(timeout=60_000)
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
+    return next(f for f in page.frames if "caucmap_map" in f.url)
 
 
 def shown_positions(target: Page | Frame, start: date, end: date) -> list[int]:
@@ -141,7 +142,7 @@ def test_slider_move_reaches_the_map_and_brushing_moves_the_slider(
     page = context.new_page()
     page.goto(f"{app_url}/?from=2008-08-01&to=2008-08-31")
     frame = map_frame(page)
-    status = page.frame_locator("iframe[title*='streamlit_folium']").locator("#cm-map-status")
+    status = page.frame_locator(MAP_FRAME).locator("#cm-map-status")
     ev = default_evidence()
     august = events_layer(ev, ViewState(start=date(2008, 8, 1), end=date(2008, 8, 31)))
     assert f"Events: {len(august.frame)}" in status.inner_text()
@@ -152,7 +153,7 @@ def test_slider_move_reaches_the_map_and_brushing_moves_the_slider(
     thumb.focus()
     thumb.press("End")
     page.wait_for_function(
-        "() => !document.querySelector('iframe[title*=streamlit_folium]').contentDocument"
+        f"() => !document.querySelector({MAP_FRAME!r}).contentDocument"
         ".querySelector('#cm-map-status').innerText.includes('2008-08-31')", timeout=30_000)
     later = events_layer(ev, ViewState(start=date(2008, 8, 1)))
     assert f"Events: {len(later.frame)}" in status.inner_text()
@@ -191,7 +192,9 @@ def test_playback_advances_frame_by_frame_and_leaves_the_url_at_the_frame(
     page = context.new_page()
     page.goto(f"{app_url}/?from=2014-11-01&to=2014-11-30")
     map_frame(page)
-    inner = page.frame_locator("iframe[title*='streamlit_folium']")
+    # the controls arrive after the map: a busy page would stretch the samples' spacing
+    page.locator("[data-testid=stSidebar] [data-testid=stSlider]").wait_for()
+    inner = page.frame_locator(MAP_FRAME)
     status = inner.locator("#cm-map-status")
     inner.locator("select.cm-time-step").select_option("week")
     inner.locator("select.cm-time-speed").select_option("250")
@@ -204,7 +207,9 @@ def test_playback_advances_frame_by_frame_and_leaves_the_url_at_the_frame(
     frames = list(dict.fromkeys(seen))
     assert len(frames) >= 4, seen  # the window moved on, week by week
     starts = [date.fromisoformat(f[:10]) for f in frames]
-    assert starts == sorted(starts) and (starts[1] - starts[0]).days == 7, frames
+    steps = [(b - a).days for a, b in pairwise(starts)]
+    # forward by whole weeks (a slow sample may see a frame later), one week at its best
+    assert all(d > 0 and d % 7 == 0 for d in steps) and min(steps) == 7, frames
     shown = inner.locator("#cm-map-status").inner_text()[:10]
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('from') === "
                            f"'{shown}'", timeout=30_000)
@@ -222,7 +227,7 @@ def test_the_map_previews_the_sidebar_slider_before_its_rerun(
                   "[data-testid=stSlider] input[type=range]')[1]"
                   ".setAttribute('aria-valuetext', '2008-08-15')")
     page.wait_for_function(
-        "() => document.querySelector('iframe[title*=streamlit_folium]').contentDocument"
+        f"() => document.querySelector({MAP_FRAME!r}).contentDocument"
         ".querySelector('#cm-map-status').innerText.startsWith('2008-08-01 \u2013 2008-08-15')",
         timeout=10_000)
     # no rerun: only the map moved

@@ -229,23 +229,24 @@ def icon_path_element(url_prefix: str = DEFAULT_URL_PREFIX) -> branca.element.Ma
     return _IconPath(icon_path_script(url_prefix))
 
 
-def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
+def elements(element: branca.element.Element) -> Iterator[branca.element.Element]:
+    """``element`` and every element under it, parents first."""
     yield element
     for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
+        yield from elements(child)
 
 
 def remote_assets(element: branca.element.Element) -> list[str]:
     """URLs that rendering ``element`` (a Map, usually) would fetch from off-machine.
 
-    Mirrors what streamlit-folium loads into its frame: every JSCSSMixin's
+    Mirrors what a map's frame loads (streamlit-folium's, or the app's): every JSCSSMixin's
     default_js/default_css in the tree, plus the d3 scripts it adds by itself
     whenever a branca ColorMap is on the map (those can't be localised: keep
     ColorMaps off maps shown with st_folium, or the frame waits for d3 forever).
     Empty means the map can be shown offline (tiles aside).
     """
     urls: list[str] = []
-    for el in _walk(element):
+    for el in elements(element):
         if isinstance(el, branca.colormap.ColorMap):
             urls.extend(_STREAMLIT_FOLIUM_COLORMAP_JS)
         for attr in _ATTRS:

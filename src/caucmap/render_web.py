@@ -33,7 +33,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from caucmap import style, web_labels
-from caucmap.assets import icon_path_element, vendored_file
+from caucmap.assets import elements, icon_path_element, vendored_file
 from caucmap.evidence import Evidence
 from caucmap.layers import (
     LOOK,
@@ -132,13 +132,12 @@ def _leaflet_style(row: object) -> dict[str, object]:
 
 
 class BrowserCode(JSCSSMixin, MacroElement):
-    """caucmap's own scripts (``app/static/caucmap/*.js``) on the base map: st_folium loads
-    a base map's ``default_js`` into its frame before any map script runs, and the
+    """caucmap's own scripts (``app/static/caucmap/*.js``) on the base map: the app's map
+    frame loads a base map's ``default_js`` before any map script runs, and the
     standalone export inlines them like the vendored files.
 
     With ``publish`` (the app) they go as one published file, Leaflet first
-    (``bundles_leaflet``): st_folium fetches its scripts one after another, so each file
-    more costs a cold open a round trip.
+    (``bundles_leaflet``): one request, cached by the browser under its content's name.
     """
 
     default_js: ClassVar[list[tuple[str, str]]] = [
@@ -452,7 +451,7 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
     browser applies the date window (``TimeControl``).
 
     The app builds it once per catalogue and view without dates, opening at ``start``
-    (lat, lon, zoom), which it keeps fixed for a session: st_folium then pans via
+    (lat, lon, zoom), which it keeps fixed for a session: the map's frame then pans via
     ``center``/``zoom`` without remounting. ``standalone=True`` opens at the view's
     extent and window and inlines the geometry, for the HTML export. The world view
     opens on the world. ``publish`` puts what would make the map's message large beside
@@ -481,6 +480,20 @@ def web_map(ev: Evidence, view: ViewState, *, start: tuple[float, float, int] | 
     TimeControl(kinds, window=(view.start, view.end) if standalone else None,
                 report=not standalone).add_to(base)
     return WebMap(base, layers)
+
+
+def fetched_files(m: folium.Map) -> list[str]:
+    """The files the map's script fetches (geometry, many labels, point columns): the
+    app's frame asks for them beside its scripts, not after them."""
+    urls = []
+    for e in elements(m):
+        if isinstance(e, FetchedGeoJson):
+            urls.append(e.options["url"])
+        elif isinstance(e, web_labels.Labels):
+            urls.append(e.url)
+        elif isinstance(e, PointLayer) and e.columns:
+            urls.append(e.columns.get("url"))
+    return list(dict.fromkeys(u for u in urls if u))
 
 
 def standalone_html(ev: Evidence, view: ViewState) -> str:

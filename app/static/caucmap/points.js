@@ -29,7 +29,7 @@ window.caucmap.mask = function (map, kind, on) {
 };
 
 window.caucmap.points = function (parent, icons, rows, kind) {
-  // a group of our own on the map from the start: streamlit-folium hooks clicks on the
+  // a group of our own on the map from the start: the map's frame hooks clicks on the
   // layers present at load, and a marker the window shows later reports through it
   var group = L.featureGroup().addTo(parent);
   var divs = icons.map(function (i) {
@@ -203,7 +203,7 @@ window.caucmap.drawPoints = function (parent, group, icons, pane, cols, kind, bu
     },
     _click: function (e) {
       // a throw-away marker carries the point's ref through the group, where
-      // streamlit-folium's click handler reads its tooltip
+      // the map frame's click handler reads its tooltip
       var i = this._nearest(e.containerPoint);
       if (i < 0) { return; }
       if (this._probe) { group.removeLayer(this._probe); }

@@ -17,7 +17,7 @@
  * (data-window="start end", rewritten on each server rerun) drives it; the sidebar's
  * date slider is previewed as it moves, before its rerun arrives; and a brushed or
  * paused window travels back to the server as a click on a probe marker whose tooltip
- * reads "window: YYYY-MM-DD..YYYY-MM-DD #n" (streamlit-folium reports clicked tooltips).
+ * reads "window: YYYY-MM-DD..YYYY-MM-DD #n" (the map's frame reports clicked tooltips).
  * Once every file the map fetched is drawn (caucmap.drawn), a probe reads "drawn #n".
  */
 window.caucmap = window.caucmap || {};
