@@ -13,7 +13,7 @@ run, interleaved; the figures are ratios of medians.
 **Cold open and the context layer.** Cold loads (a new offline Chromium each, warm
 server) of the app's default view with and without the context layer (``?layers=``
 without ``context``), and of the empty page, interleaved (``bench.browser.load_once``);
-and the map's payload (the st_folium arguments, rendered once per view) with and without
+and the map's payload (the map component's arguments, rendered once per view) with and without
 the context layer.
 
 **Playback.** The standalone HTML export of a synthetic catalogue (the same scripts as

@@ -18,7 +18,7 @@ render (reported apart as ``first_load_s``). Variants are interleaved load by lo
 so noise from a busy neighbour falls on all of them alike.
 
 Between the page's shell and the map there are the server's script run, the websocket
-message carrying the map (``map_message_s``: when st_folium's element arrived) and
+message carrying the map (``map_message_s``: when the map's element arrived) and
 the browser's rendering until the map's iframe exists (``frame_s``, noted in the page),
 waiting for the JS chunks of the elements on screen (``js_chunks_before_map``: those
 done before the regions drew; ``js_chunks``: all of the load).
@@ -40,8 +40,8 @@ from typing import Literal
 
 from bench.procmem import memory_mb, server_pid
 from bench.stats import summary
+from tests.harness import MAP_COMPONENT, offline_browser, on_every_map_js, running_app
 from tests.harness import MAP_FRAME as APP_MAP_FRAME
-from tests.harness import offline_browser, on_every_map_js, running_app
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -54,7 +54,7 @@ MAP_FRAME = f"{APP_MAP_FRAME}, iframe[title*='streamlit_folium']"
 APP_ERROR = '[data-testid="stException"]'
 REGIONS = ("GEO", "ABK", "SOS", "RUS")
 #: names of the map's component: the app's, the naive variant's (streamlit-folium)
-MAP_COMPONENTS = ("caucmap_map", "streamlit_folium.st_folium")
+MAP_COMPONENTS = (MAP_COMPONENT, "streamlit_folium.st_folium")
 
 LONG_TASKS_JS = """
 window.__cmLongTasks = [];

@@ -42,9 +42,9 @@ METHOD = """\
   samples: *our code* (the innermost project function on the stack, with the libraries
   it calls: which of our lines to change), *by package* (the innermost project function
   or third-party package) and *inclusive* (anywhere on the stack).
-- **Map payload**: bytes of the st_folium component's `json_args` (UTF-8) at the default
-  view (everything since 1990, all layers on), split into the base map `script`, the
-  date-dependent `feature_group`, `header` and the rest, plus the files the map fetches
+- **Map payload**: bytes of the map component's `json_args` (UTF-8) at the default
+  view (everything since 1990, all layers on), split into the map's `script`, `header`,
+  `html` and the rest, plus the files the map fetches
   beside that message (`fetched`: a large layer's points and names, `caucmap.published`);
   the total counts both. *Page bytes* add up the
   serialized size of every element the script sends, by element type.
@@ -56,7 +56,7 @@ METHOD = """\
   The floor is the time until the empty page's main block
   (`[data-testid="stMainBlockContainer"]`) is visible; the same moment is reported for
   the map pages as *shell*; *map message* is when the websocket message carrying the
-  st_folium element had arrived (an upper bound: Playwright's sync client notes it when it
+  map's element had arrived (an upper bound: Playwright's sync client notes it when it
   next handles events); *last JS chunk* is when the last of Streamlit's lazily loaded
   frontend chunks finished (resource timing; their number in brackets); *map iframe* is
   when the map's iframe is attached; *all markers added* is when Leaflet's last

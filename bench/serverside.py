@@ -67,9 +67,9 @@ def emit(**record: object) -> None:
 
 
 def map_payload(at: object) -> dict[str, int] | None:
-    """Bytes the map needs: the map component's arguments (the message; its script / feature-group
-    split) and the files it fetches beside them (``caucmap.published``: a large layer's
-    points and names), which count in the total too."""
+    """Bytes the map needs: the map component's arguments (the message, by part) and the
+    files it fetches beside them (``caucmap.published``: a large layer's points and
+    names), which count in the total too."""
     comps = [c for c in at.get("component_instance")
              if c.proto.component_name.endswith(MAP_COMPONENTS)]
     if not comps:
@@ -82,8 +82,7 @@ def map_payload(at: object) -> dict[str, int] | None:
         return len(value.encode()) if isinstance(value, str) else 0
 
     message = len(raw.encode())
-    parts = {"script": size("script"), "feature_group": size("feature_group"),
-             "header": size("header"), "html": size("html")}
+    parts = {"script": size("script"), "header": size("header"), "html": size("html")}
     names = set(PUBLISHED.findall(args.get("script") or ""))
     fetched = sum((REPO / "app" / "static" / "cache" / name).stat().st_size for name in names)
     return {"total": message + fetched, "message": message, **parts,

@@ -36,8 +36,9 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 CHECKOUT = Path(__file__).resolve().parents[1]
-#: the app's map: its frame's title ends with app/map_frame.py's COMPONENT
-MAP_FRAME = "iframe[title$='.caucmap_map']"
+#: app/map_frame.py's COMPONENT: Streamlit names the map's frame "<module>.<it>"
+MAP_COMPONENT = "caucmap_map"
+MAP_FRAME = f"iframe[title$='.{MAP_COMPONENT}']"
 
 
 def on_every_map_js(init: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from harness import opened
+from harness import MAP_COMPONENT, opened
 from streamlit.testing.v1 import AppTest
 
 from caucmap.evidence import default_evidence
@@ -35,7 +35,7 @@ def run_app(params: dict[str, str] | None = None) -> AppTest:
 def map_args(at: AppTest) -> dict:
     """The JSON arguments the map's frame was sent."""
     comps = [c for c in at.get("component_instance")
-             if c.proto.component_name.endswith("caucmap_map")]
+             if c.proto.component_name.endswith(MAP_COMPONENT)]
     assert len(comps) == 1
     return json.loads(comps[0].proto.json_args)
 
@@ -286,7 +286,7 @@ def test_broken_evidence_shows_an_error_page_then_a_fix_loads_without_restart(
     assert "caucmap validate" in text
     assert str(scratch) not in text and "Traceback" not in text  # no server paths
     assert not [c for c in at.get("component_instance")
-                if c.proto.component_name.endswith("caucmap_map")]
+                if c.proto.component_name.endswith(MAP_COMPONENT)]
     for path, data in pristine.items():  # the contributor fixes the data; same server
         path.write_bytes(data)
     at.run()

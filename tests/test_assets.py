@@ -373,7 +373,8 @@ st_folium(m, width=800, height=450, key="offline-check")
 @pytest.mark.browser
 def test_streamlit_folium_frame_uses_vendored_assets_offline(tmp_path: Path,
                                                              chromium: str) -> None:
-    """The real path: Streamlit serves app/static/vendor, st_folium's frame loads it."""
+    """A plain folium map in Streamlit (the bench's naive variant): Streamlit serves
+    app/static/vendor, st_folium's frame loads it. The app's own frame: test_browser."""
     app_dir = tmp_path / "app"
     app_dir.mkdir()
     (app_dir / "static").symlink_to(ROOT / "app" / "static", target_is_directory=True)

@@ -15,6 +15,7 @@ from harness import MAP_FRAME, offline_browser, running_app
 from playwright.sync_api import BrowserContext, FrameLocator, Page
 
 from caucmap.evidence import default_evidence
+from caucmap.style import SEA
 
 Ctx = tuple[BrowserContext, list[str]]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -65,6 +66,14 @@ def test_map_draws_offline_slider_filters_and_click_shows_excerpt(app_url: str,
     assert event_count(page) == total
     markers = frame.locator(".cm-marker").count()
     assert markers > 0
+    # the map's own rules come after Leaflet's stylesheet: the sea is ours, tooltips wrap
+    looks = frame.locator("body").evaluate(
+        "() => [getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor,"
+        " getComputedStyle(document.querySelector('.leaflet-tooltip-pane')"
+        "   .appendChild(Object.assign(document.createElement('div'),"
+        "     {className: 'leaflet-tooltip'}))).whiteSpace]")
+    sea = tuple(int(SEA[i:i + 2], 16) for i in (1, 3, 5))
+    assert looks == [f"rgb{sea}", "normal"], looks  # "rgb(223, 233, 242)"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app_default.png"), full_page=False)
 

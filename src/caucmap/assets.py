@@ -6,8 +6,10 @@ frame stays blank.  ``scripts/vendor_assets.py`` keeps pinned copies of those
 files in ``app/static/vendor/`` (see its README); this module points folium at
 them.
 
-In the Streamlit app (Streamlit serves ``app/static/`` at ``/app/static/`` when
-``server.enableStaticServing = true``)::
+In a Streamlit app showing the map with streamlit-folium, as the bench's naive variant
+does (Streamlit serves ``app/static/`` at ``/app/static/`` when
+``server.enableStaticServing = true``; the app's own frame, ``app/map_frame.py``, takes
+the same links)::
 
     import folium
     from streamlit_folium import st_folium
@@ -199,7 +201,8 @@ def icon_path_script(url_prefix: str = DEFAULT_URL_PREFIX) -> str:
     Needed because Leaflet guesses that folder from leaflet.css's computed
     background-image, and streamlit-folium attaches the CSS only after the
     scripts ran: in its frame the guess comes out as
-    ``.../leaflet-1.9.3marker-icon.png`` and default markers are broken images.
+    ``.../leaflet-1.9.3marker-icon.png`` and default markers are broken images
+    (the app's own frame links the CSS first, but keeps the same rule).
     (inline_assets() swaps this for data: URIs, as a file has no image folder.)
     """
     return f"L.Icon.Default.imagePath = {json.dumps(f'{_prefix(url_prefix)}/{LEAFLET_IMAGES}')};"
@@ -239,10 +242,11 @@ def elements(element: branca.element.Element) -> Iterator[branca.element.Element
 def remote_assets(element: branca.element.Element) -> list[str]:
     """URLs that rendering ``element`` (a Map, usually) would fetch from off-machine.
 
-    Mirrors what a map's frame loads (streamlit-folium's, or the app's): every JSCSSMixin's
-    default_js/default_css in the tree, plus the d3 scripts it adds by itself
-    whenever a branca ColorMap is on the map (those can't be localised: keep
-    ColorMaps off maps shown with st_folium, or the frame waits for d3 forever).
+    Mirrors what a map's frame loads: every JSCSSMixin's default_js/default_css
+    in the tree, plus the d3 scripts streamlit-folium adds by itself whenever a
+    branca ColorMap is on the map (those can't be localised: keep ColorMaps off
+    maps shown with st_folium, or its frame waits for d3 forever; the app's frame
+    adds no d3, and a ColorMap there fails on ``d3 is not defined``).
     Empty means the map can be shown offline (tiles aside).
     """
     urls: list[str] = []
