@@ -41,6 +41,7 @@ def test_the_controls_follow_the_maps_report_and_the_map_keeps_its_place(
         # the window of the address, read before the page had its marker
         assert first == [start.toordinal(), end.toordinal(), False]
         held = page.locator(MAP_FRAME).bounding_box()
+        assert page.locator(MAP_FRAME).get_attribute("aria-label").startswith("Map of Georgia")
         window_height = page.viewport_size["height"]  # the map fills it, the legend below
         assert 0.8 * window_height < held["height"] < window_height - held["y"]
         page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').wait_for(
