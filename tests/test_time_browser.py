@@ -233,3 +233,17 @@ def test_the_map_previews_the_sidebar_slider_before_its_rerun(
         timeout=10_000)
     # no rerun: only the map moved
     assert page.evaluate("() => new URLSearchParams(location.search).get('to')") == "2008-08-31"
+
+
+def test_the_time_control_fits_a_phones_map(app_url: str, context: BrowserContext) -> None:
+    """On a phone the map is narrow: the status line wraps rather than push the time
+    control past the map's edge."""
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_url}/?from=2014-01-01&to=2015-12-31")
+    frame = map_frame(page)
+    boxes = frame.evaluate("""() => [document.querySelector('.leaflet-container'),
+        document.querySelector('.cm-time')].map(e => e.getBoundingClientRect().right)""")
+    assert boxes[1] <= boxes[0], boxes
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "time_phone.png"))

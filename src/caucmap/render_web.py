@@ -416,7 +416,7 @@ blockquote{margin:4px 0 6px 0;padding-left:6px;border-left:3px solid #ccc}
 .cm-time{background:rgba(255,255,255,.92);padding:4px 6px;font:12px sans-serif;margin:0 0 6px 6px}
 .cm-time-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-bottom:2px}
 .cm-time-bar button,.cm-time-bar select{font:12px sans-serif;padding:1px 4px}
-.cm-time-status{font-weight:600;white-space:pre}
+.cm-time-status{font-weight:600;white-space:pre-wrap}
 .cm-time-strip{display:block;cursor:crosshair;touch-action:none}
 .cm-time-strip:focus,.cm-time-bar :focus{outline:2px solid #2166ac;outline-offset:1px}
 </style>
