@@ -207,7 +207,10 @@ window.caucmap = window.caucmap || {};
         for (var y = y0 + 1; y <= y1; y++) {
           var tx = this.x(cm.dayOf(new Date(Date.UTC(y, 0, 1))));
           ctx.fillRect(tx, base, 1, 3);
-          if (y % every === 0) { ctx.fillText(String(y), tx + 2, h - 1); }
+          // a year whose label would run off the strip's end keeps its tick only
+          if (y % every === 0 && tx + 2 + ctx.measureText(String(y)).width <= width) {
+            ctx.fillText(String(y), tx + 2, h - 1);
+          }
         }
         return bg;
       },
