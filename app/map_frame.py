@@ -60,7 +60,8 @@ def component_args(ev: Evidence, view: ViewState, opened_at: tuple[float, float,
         "script": script, "header": sf._get_header(m), "html": sf._get_html(m),
         # what the map reports as it opens, in its order: the frame sends only a change
         # from this, so opening costs no rerun (Leaflet returns the centre it was given)
-        "default": {"last_object_clicked_tooltip": None, "zoom": m.options.get("zoom"),
+        "default": {"last_object_clicked_tooltip": None, "last_object_clicked_count": 0,
+                    "zoom": m.options.get("zoom"),
                     "center": dict(zip(("lat", "lng"), m.location, strict=True))},
         "css_links": list(dict.fromkeys(h for e in links for _, h in e.default_css)),
         "js_links": list(dict.fromkeys(h for e in links for _, h in e.default_js)),

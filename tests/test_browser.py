@@ -155,3 +155,26 @@ def test_broken_catalogue_error_page_then_fixed_without_restart(scratch: Path,
         map_frame(page)
         assert page.get_by_text("could not be loaded").count() == 0
     assert blocked == [], blocked
+
+
+def test_a_marker_clicked_again_selects_its_event_again(app_url: str, context: Ctx) -> None:
+    """Click a marker, pick another event in the panel, click the same marker: the panel
+    shows the marker's event again (the map's report changes on every click)."""
+    ctx, _ = context
+    page = ctx.new_page()
+    page.goto(app_url)
+    frame = map_frame(page)
+    heading = page.locator("[data-testid=stMain] h3").first
+    marker = frame.locator(".cm-marker").first
+    marker.click(force=True)
+    heading.wait_for(timeout=30_000)
+    first = heading.inner_text()
+    page.locator("[data-testid=stSelectbox]").first.click()
+    other = page.get_by_role("option").filter(has_not_text=first).nth(1)
+    picked = other.inner_text()
+    other.click()
+    page.wait_for_function("t => document.querySelector('[data-testid=stMain] h3')"
+                           "?.innerText === t", arg=picked, timeout=30_000)
+    marker.click(force=True)
+    page.wait_for_function("t => document.querySelector('[data-testid=stMain] h3')"
+                           "?.innerText === t", arg=first, timeout=30_000)
