@@ -1,7 +1,8 @@
 """The map on the page: caucmap's own frame (``app/map_component``), fed with the map
 rendered once.
 
-    >>> value = map_frame.show(ev, view, opened_at, on_change=...)
+    >>> map_frame.show(ev, view, opened_at, key="map", height=660, on_change=changed)
+    >>> st.session_state["map"]   # what the map reported: clicked tooltip, zoom, centre
 
 The map holds every date (the browser applies the window), so for one catalogue and
 view without dates its strings never change: they are rendered once and cached, and a
@@ -13,8 +14,9 @@ A large point layer, thousands of place names and caucmap's scripts go beside th
 message, as files in ``static/cache`` that the browser fetches and caches
 (``caucmap.published``).
 
-The frame takes the arguments streamlit-folium's frame takes, built with its helpers
-(pinned in pyproject.toml), and reports the same value. It is our own because a cold
+The frame takes the parts of the folium map streamlit-folium's frame takes, built with
+its helpers (pinned in pyproject.toml), and reports what its frame reports, with a click
+count (a marker clicked again is news). It is our own because a cold
 open waited for streamlit-folium's (a 225 kB framework build, then the map's scripts
 and files one after another); ours is a page of plain script that asks for the
 scripts and the map's files at once (``render_web.fetched_files``).
